@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+
+from assets.models import ProductAsset, PromptVersion
+from assets.services import InvalidTransition, asset_disable, asset_enable
+from seeitnow.admin_utils import pretty_json, thumbnail
+
+JSON_FIELDS = [
+    "extracted_facts",
+    "merchant_overrides",
+    "resolved_facts",
+    "prompt_pack",
+    "placement_fields",
+    "field_source",
+    "see_it_now_variants",
+]
+
+
+@admin.register(ProductAsset)
+class ProductAssetAdmin(admin.ModelAdmin):
+    list_display = [
+        "cutout_thumb",
+        "__str__",
+        "shop",
+        "product_id",
+        "status",
+        "enabled",
+        "prep_strategy",
+        "prompt_pack_version",
+        "is_default",
+        "updated_at",
+    ]
+    list_display_links = ["cutout_thumb", "__str__"]
+    list_filter = ["status", "enabled", "prep_strategy", "is_default", "shop"]
+    search_fields = ["product_title", "product_id", "shop__shop_domain"]
+    list_select_related = ["shop"]
+    date_hierarchy = "updated_at"
+    actions = ["enable_selected", "disable_selected"]
+    readonly_fields = [
+        "id",
+        "status",
+        "enabled",
+        "cutout_preview",
+        "created_at",
+        "updated_at",
+        "extracted_at",
+        "gemini_file_uri",
+        "gemini_file_expires_at",
+        *[f"{name}_pretty" for name in JSON_FIELDS],
+    ]
+    exclude = JSON_FIELDS
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "id",
+                    "shop",
+                    "product_id",
+                    "product_title",
+                    "product_type",
+                    "variant_id",
+                    "is_default",
+                ]
+            },
+        ),
+        (
+            "Status",
+            {
+                "fields": [
+                    "status",
+                    "enabled",
+                    "prep_strategy",
+                    "prompt_version",
+                    "prompt_pack_version",
+                    "error_message",
+                    "retry_count",
+                ]
+            },
+        ),
+        (
+            "Images",
+            {
+                "fields": [
+                    "source_image_id",
+                    "source_image_url",
+                    "prepared_image_key",
+                    "prepared_image_url",
+                    "cutout_preview",
+                    "gemini_file_uri",
+                    "gemini_file_expires_at",
+                ]
+            },
+        ),
+        (
+            "Pipeline",
+            {
+                "fields": [
+                    "extracted_at",
+                    "extracted_facts_pretty",
+                    "merchant_overrides_pretty",
+                    "resolved_facts_pretty",
+                    "prompt_pack_pretty",
+                ]
+            },
+        ),
+        (
+            "Legacy",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "render_instructions",
+                    "render_instructions_see_it_now",
+                    "use_generated_prompt",
+                    "scene_role",
+                    "replacement_rule",
+                    "allow_space_creation",
+                    "placement_fields_pretty",
+                    "field_source_pretty",
+                    "see_it_now_variants_pretty",
+                ],
+            },
+        ),
+        (None, {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description="Cutout")
+    def cutout_thumb(self, obj: ProductAsset):
+        return thumbnail(obj.prepared_image_key, size=48)
+
+    @admin.display(description="Cutout")
+    def cutout_preview(self, obj: ProductAsset):
+        return thumbnail(obj.prepared_image_key, size=320)
+
+    def _change_status(self, request, queryset, service, verb: str) -> None:
+        changed, refused = 0, []
+        for asset in queryset:
+            try:
+                service(asset=asset)
+                changed += 1
+            except InvalidTransition as exc:
+                refused.append(f"{asset}: {exc.message}")
+        if changed:
+            self.message_user(
+                request, f"{verb} {changed} product(s).", messages.SUCCESS
+            )
+        for line in refused:
+            self.message_user(request, line, messages.WARNING)
+
+    @admin.action(description="Enable on the storefront (ready → live)")
+    def enable_selected(self, request, queryset):
+        self._change_status(request, queryset, asset_enable, "Enabled")
+
+    @admin.action(description="Disable on the storefront (live → ready)")
+    def disable_selected(self, request, queryset):
+        self._change_status(request, queryset, asset_disable, "Disabled")
+
+
+def _json_display(name: str):
+    @admin.display(description=name.replace("_", " ").capitalize())
+    def show(self, obj):
+        return pretty_json(getattr(obj, name))
+
+    return show
+
+
+for _name in JSON_FIELDS:
+    setattr(ProductAssetAdmin, f"{_name}_pretty", _json_display(_name))
+
+
+@admin.register(PromptVersion)
+class PromptVersionAdmin(admin.ModelAdmin):
+    list_display = [
+        "version",
+        "global_hash_short",
+        "extractor_hash_short",
+        "builder_hash_short",
+        "created_at",
+    ]
+    list_filter = ["created_at"]
+    search_fields = ["version", "global_hash", "extractor_hash", "builder_hash"]
+    readonly_fields = [
+        "id",
+        "version",
+        "global_hash",
+        "extractor_hash",
+        "builder_hash",
+        "config_snapshot_pretty",
+        "created_at",
+    ]
+    exclude = ["config_snapshot"]
+
+    @admin.display(description="Config snapshot")
+    def config_snapshot_pretty(self, obj: PromptVersion):
+        return pretty_json(obj.config_snapshot)
+
+    @admin.display(description="Global rules")
+    def global_hash_short(self, obj: PromptVersion) -> str:
+        return obj.global_hash[:12]
+
+    @admin.display(description="Extractor")
+    def extractor_hash_short(self, obj: PromptVersion) -> str:
+        return obj.extractor_hash[:12]
+
+    @admin.display(description="Builder")
+    def builder_hash_short(self, obj: PromptVersion) -> str:
+        return obj.builder_hash[:12]
+
+    # Versions are written by ensure_prompt_version() only and never change.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,52 @@
+"""One shape for every JSON answer: `{"error": code, "message": text}` on failure."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+
+logger = logging.getLogger(__name__)
+
+
+class AppError(Exception):
+    """An expected failure with the code, message and HTTP status the client gets."""
+
+    def __init__(self, code: str, message: str, status: int = 400, **extra: Any):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+        self.extra = extra
+
+    def __repr__(self) -> str:
+        return f"AppError({self.code!r}, {self.message!r}, {self.status})"
+
+
+def json_ok(data: dict[str, Any], status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status)
+
+
+def json_error(
+    code: str, message: str, status: int = 400, **extra: Any
+) -> JsonResponse:
+    return JsonResponse({"error": code, "message": message, **extra}, status=status)
+
+
+def error_response(error: AppError) -> JsonResponse:
+    return json_error(error.code, error.message, error.status, **error.extra)
+
+
+def parse_json_body(request: HttpRequest) -> dict[str, Any]:
+    """Decode a JSON object body; raises AppError `invalid_json` otherwise."""
+    if not request.body:
+        return {}
+    try:
+        data = json.loads(request.body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise AppError("invalid_json", "Request body is not valid JSON.") from exc
+    if not isinstance(data, dict):
+        raise AppError("invalid_json", "Request body must be a JSON object.")
+    return data

@@ -1,0 +1,56 @@
+"""Fixtures shared by every test."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings as django_settings
+
+
+def pytest_collection_modifyitems(config, items):
+    engine = django_settings.DATABASES["default"]["ENGINE"]
+    if engine.endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Every test stores its files in its own temporary directory."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    if not settings.GS_BUCKET_NAME:
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": root, "base_url": settings.MEDIA_URL},
+            },
+        }
+    return root
+
+
+@pytest.fixture
+def shop(db):
+    from tests.factories import make_shop
+
+    return make_shop()
+
+
+@pytest.fixture
+def other_shop(db):
+    from tests.factories import make_shop
+
+    return make_shop(shop_domain="other-shop.myshopify.com")
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser(
+        username="staff", email="staff@example.com", password="pw-for-tests"
+    )
+    client.force_login(user)
+    return client
