@@ -5,17 +5,12 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import path
 
-from seeitnow import health, storage_views
-
 admin.site.site_header = "See It Now — staff"
 admin.site.site_title = "See It Now staff"
 admin.site.index_title = "Operations"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("healthz", health.healthz, name="healthz"),
-    path("storage/upload/<str:token>", storage_views.upload, name="storage-upload"),
-    path("storage/read/<str:token>", storage_views.read, name="storage-read"),
 ]
 
 if settings.DEBUG:
