@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.conf import settings as django_settings
 
+pytest_plugins = ["tests.fakes.gemini"]
+
 
 def pytest_collection_modifyitems(config, items):
     engine = django_settings.DATABASES["default"]["ENGINE"]

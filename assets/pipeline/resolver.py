@@ -1,0 +1,96 @@
+"""Resolver: extracted facts + the merchant's sparse overrides → resolved facts."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from assets.prompts.schema import ProductPlacementFacts
+
+
+class OverrideError(ValueError):
+    """An override names a field the schema does not have, or a bad value."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def resolve_facts(extracted: dict, overrides: dict | None) -> dict:
+    """Deep merge: dicts recursively, lists and scalars replaced, None keeps."""
+    result = copy.deepcopy(extracted)
+    for key, value in (overrides or {}).items():
+        if value is None:
+            continue
+        current = result.get(key)
+        if isinstance(value, dict) and isinstance(current, dict):
+            result[key] = resolve_facts(current, value)
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
+def diff_overrides(extracted: dict, edited: dict) -> dict:
+    """The sparse diff that turns `extracted` into `edited` under resolve_facts."""
+    diff: dict[str, Any] = {}
+    for key, value in edited.items():
+        current = extracted.get(key)
+        if isinstance(value, dict) and isinstance(current, dict):
+            nested = diff_overrides(current, value)
+            if nested:
+                diff[key] = nested
+        elif key not in extracted or value != current:
+            diff[key] = copy.deepcopy(value)
+    return diff
+
+
+def _model_fields(model: type[BaseModel]) -> dict[str, Any]:
+    """Field name (by alias when it has one) → FieldInfo."""
+    return {(info.alias or name): info for name, info in model.model_fields.items()}
+
+
+def _check(model: type[BaseModel], diff: dict, prefix: str) -> None:
+    fields = _model_fields(model)
+    for key, value in diff.items():
+        path = f"{prefix}{key}"
+        info = fields.get(key)
+        if info is None:
+            raise OverrideError(path, "no such field")
+        if value is None:
+            continue
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if not isinstance(value, dict):
+                raise OverrideError(path, "must be an object")
+            _check(annotation, value, f"{path}.")
+            continue
+        try:
+            TypeAdapter(annotation).validate_python(value)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            detail = f"{first['msg']}" + (f" (at {where})" if where else "")
+            raise OverrideError(path, detail) from exc
+
+
+def validate_overrides(diff: dict) -> dict:
+    """Check a sparse diff against the facts schema; raises OverrideError."""
+    if not isinstance(diff, dict):
+        raise OverrideError("(root)", "overrides must be an object")
+    _check(ProductPlacementFacts, diff, "")
+    return diff
+
+
+def resolve_and_validate(extracted: dict, overrides: dict | None) -> dict:
+    """Resolved facts, validated as ProductPlacementFacts; raises OverrideError."""
+    validate_overrides(overrides or {})
+    resolved = resolve_facts(extracted, overrides)
+    try:
+        return ProductPlacementFacts.model_validate(resolved).model_dump()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(root)"
+        raise OverrideError(where, first["msg"]) from exc
