@@ -1,0 +1,1 @@
+"""Demo shop content: drawn product and room photos and the demo catalog."""
