@@ -42,7 +42,8 @@ def new_request_id() -> str:
 @contextmanager
 def bind_request_id(request_id: str | None) -> Iterator[str]:
     """Make `request_id` (or a fresh one) current for the duration of the block."""
-    value = request_id if request_id and _VALID_REQUEST_ID.match(request_id) else None
+    valid = request_id and request_id != "-" and _VALID_REQUEST_ID.match(request_id)
+    value = request_id if valid else None
     token = _request_id.set(value or new_request_id())
     try:
         yield _request_id.get()

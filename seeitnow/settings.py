@@ -8,6 +8,7 @@ a production deployment (DEBUG off) still lacks.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import environ
@@ -17,6 +18,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env")
+# `.env.example` leaves optional values empty: empty means "use the default".
+for _name in [name for name, value in os.environ.items() if value == ""]:
+    del os.environ[_name]
 
 # --- Core -----------------------------------------------------------------------
 
@@ -138,14 +142,15 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
 
 GS_BUCKET_NAME = env.str("GS_BUCKET_NAME", default="")
 GS_PROJECT_ID = env.str("GS_PROJECT_ID", default="")
 GS_CREDENTIALS_FILE = env.str("GS_CREDENTIALS_FILE", default="")
 if GS_BUCKET_NAME:
     _default_storage = {
-        "BACKEND": "storages.backends.gcloud.GoogleCloudStorage",
+        # Our subclass loads GS_CREDENTIALS_FILE for the client, not only for signing.
+        "BACKEND": "seeitnow.storage.gcs.GoogleCloudStorage",
         "OPTIONS": {
             "bucket_name": GS_BUCKET_NAME,
             "querystring_auth": True,

@@ -3,7 +3,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+from seeitnow import health, storage_views
 
 admin.site.site_header = "See It Now — staff"
 admin.site.site_title = "See It Now staff"
@@ -11,6 +13,12 @@ admin.site.index_title = "Operations"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("storage/upload/<str:token>", storage_views.upload, name="storage-upload"),
+    path("storage/read/<str:token>", storage_views.read, name="storage-read"),
+    # Shopify forwards https://{shop}/apps/see-it/<path> to /proxy/<path>.
+    path("proxy/", include("renders.urls")),
+    path("", include("shops.urls")),
 ]
 
 if settings.DEBUG:

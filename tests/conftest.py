@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings as django_settings
 
-pytest_plugins = ["tests.fakes.gemini"]
+pytest_plugins = ["tests.fakes.gemini", "tests.fakes.shopify_admin"]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -56,3 +56,27 @@ def staff_client(client, django_user_model):
     )
     client.force_login(user)
     return client
+
+
+@pytest.fixture(scope="session")
+def _demo_media_cache(tmp_path_factory):
+    """The demo catalog's files, drawn once per test session (it takes seconds)."""
+    from django.test import override_settings
+
+    from shops.catalog import DemoCatalog
+
+    root = tmp_path_factory.mktemp("demo-media")
+    with override_settings(MEDIA_ROOT=root):
+        DemoCatalog().list_products()
+    return root / "demo"
+
+
+@pytest.fixture
+def demo_shop(db, media_root, _demo_media_cache, settings):
+    """The demo shop, backed by the demo catalog (JSON + drawn product photos)."""
+    import shutil
+
+    from tests.factories import make_shop
+
+    shutil.copytree(_demo_media_cache, media_root / "demo")
+    return make_shop(shop_domain=settings.DEMO_SHOP_DOMAIN, shopify_shop_id="demo")

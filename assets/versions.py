@@ -1,0 +1,41 @@
+"""Prompt versions: one immutable row per distinct prompt configuration."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from assets.models import PromptVersion
+from assets.prompts import config_snapshot, prompt_hashes
+
+
+def _matches(row: PromptVersion, hashes: dict[str, str], snapshot: dict) -> bool:
+    return (
+        row.global_hash == hashes["global_hash"]
+        and row.extractor_hash == hashes["extractor_hash"]
+        and row.builder_hash == hashes["builder_hash"]
+        and row.config_snapshot == snapshot
+    )
+
+
+def ensure_prompt_version() -> PromptVersion:
+    """The PromptVersion of the running configuration, inserted if it is new.
+
+    Safe under concurrency: when two workers insert the same next number, the unique
+    index lets one win and the other re-reads and reuses the winner's row.
+    """
+    hashes = prompt_hashes()
+    snapshot = config_snapshot()
+    for _ in range(5):
+        latest = PromptVersion.objects.order_by("-version").first()
+        if latest is not None and _matches(latest, hashes, snapshot):
+            return latest
+        try:
+            with transaction.atomic():
+                return PromptVersion.objects.create(
+                    version=(latest.version + 1) if latest else 1,
+                    config_snapshot=snapshot,
+                    **hashes,
+                )
+        except IntegrityError:
+            continue
+    raise RuntimeError("Could not settle the prompt version after 5 attempts.")

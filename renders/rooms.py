@@ -1,0 +1,243 @@
+"""Room photo canonicalisation: sniff, cap, orient, crop, downscale, encode JPEG.
+
+Pure functions on bytes; no storage, no database. The service layer maps the two
+exceptions below to the storefront's `invalid_image` / `invalid_crop_params`.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import pillow_heif
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+pillow_heif.register_heif_opener()
+
+MAX_LONG_SIDE = 2048
+JPEG_QUALITY = 90
+# A JPEG decoded at 1/2, 1/4 or 1/8 scale may come out slightly under the cap (a
+# 4032 px photo gives 2016 px at 1/2); accepting that instead of upscaling the
+# half-size decode saves a full-resolution decode and a resample (see
+# docs/BENCHMARKS.md). Never go under 7/8 of the target.
+DRAFT_MIN_FRACTION = 0.875
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
+# Gemini's supported aspect ratios (NOTES.md); the canonical room is one of them.
+RATIOS: dict[str, float] = {
+    "1:1": 1.0,
+    "4:5": 4 / 5,
+    "5:4": 5 / 4,
+    "3:4": 3 / 4,
+    "4:3": 4 / 3,
+    "2:3": 2 / 3,
+    "3:2": 3 / 2,
+    "9:16": 9 / 16,
+    "16:9": 16 / 9,
+    "21:9": 21 / 9,
+}
+# The widget computes ratio_value itself; allow rounding, refuse a wrong label.
+RATIO_VALUE_TOLERANCE = 0.02
+_EPS = 1e-6
+
+
+class InvalidImage(ValueError):
+    """The bytes are not an accepted, decodable image within the pixel cap."""
+
+
+class InvalidCropParams(ValueError):
+    """crop_params is malformed or out of range."""
+
+
+@dataclass(frozen=True)
+class CropParams:
+    ratio_label: str
+    ratio_value: float
+    x: float
+    y: float
+    w: float
+    h: float
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ratio_label": self.ratio_label,
+            "ratio_value": self.ratio_value,
+            "crop_rect_norm": {"x": self.x, "y": self.y, "w": self.w, "h": self.h},
+        }
+
+
+@dataclass(frozen=True)
+class CanonicalImage:
+    jpeg: bytes
+    width: int
+    height: int
+    ratio_label: str
+    ratio_value: float
+    crop: dict[str, Any]
+    source_format: str
+    source_width: int
+    source_height: int
+
+
+def _number(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidCropParams(f"{name} must be a number")
+    number = float(value)
+    if not math.isfinite(number):
+        raise InvalidCropParams(f"{name} must be finite")
+    return number
+
+
+def parse_crop_params(raw: Any) -> CropParams | None:
+    """Validated crop_params, None when absent. Raises InvalidCropParams."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise InvalidCropParams("crop_params must be an object")
+    label = raw.get("ratio_label")
+    if label not in RATIOS:
+        raise InvalidCropParams(f"ratio_label must be one of {', '.join(RATIOS)}")
+    value = _number(raw.get("ratio_value"), "ratio_value")
+    if abs(value - RATIOS[label]) > RATIO_VALUE_TOLERANCE * RATIOS[label]:
+        raise InvalidCropParams("ratio_value does not match ratio_label")
+    rect = raw.get("crop_rect_norm")
+    if not isinstance(rect, dict):
+        raise InvalidCropParams("crop_rect_norm must be an object with x, y, w, h")
+    x, y, w, h = (_number(rect.get(k), f"crop_rect_norm.{k}") for k in "xywh")
+    if not all(0.0 <= v <= 1.0 for v in (x, y, w, h)):
+        raise InvalidCropParams("crop_rect_norm values must be within [0, 1]")
+    if w <= 0 or h <= 0 or x + w > 1 + _EPS or y + h > 1 + _EPS:
+        raise InvalidCropParams("crop_rect_norm must be a non-empty rectangle inside")
+    return CropParams(label, value, x, y, min(w, 1 - x), min(h, 1 - y))
+
+
+def nearest_ratio(width: int, height: int) -> str:
+    """Label of the supported ratio closest to width:height (in log space)."""
+    actual = math.log(width / height)
+    return min(RATIOS, key=lambda label: abs(math.log(RATIOS[label]) - actual))
+
+
+def _centre_crop(width: int, height: int, label: str) -> tuple[float, ...]:
+    ratio = RATIOS[label]
+    if width / height > ratio:
+        crop_w, crop_h = min(width, max(1, round(height * ratio))), height
+    else:
+        crop_w, crop_h = width, min(height, max(1, round(width / ratio)))
+    x = (width - crop_w) // 2
+    y = (height - crop_h) // 2
+    return x / width, y / height, crop_w / width, crop_h / height
+
+
+def _open(data: bytes, max_pixels: int) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            # Our own cap below is the limit; Pillow's warning would only be noise.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
+    except Image.DecompressionBombError as exc:
+        raise InvalidImage(f"Image exceeds the limit of {max_pixels} pixels") from exc
+    except (UnidentifiedImageError, OSError) as exc:
+        raise InvalidImage("Not a JPEG, PNG, WebP, HEIC or HEIF image") from exc
+    width, height = image.size
+    if width < 1 or height < 1 or width * height > max_pixels:
+        raise InvalidImage(f"Image exceeds the limit of {max_pixels} pixels")
+    return image
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """RGB with transparency composited on white (a black room would mislead)."""
+    if image.mode == "P" and "transparency" in image.info:
+        image = image.convert("RGBA")
+    if image.mode in ("RGBA", "LA", "PA"):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def canonicalise(
+    data: bytes,
+    *,
+    crop: CropParams | None,
+    max_pixels: int,
+    max_long_side: int = MAX_LONG_SIDE,
+) -> CanonicalImage:
+    """Normalise a room photo to the canonical JPEG. Raises InvalidImage."""
+    image = _open(data, max_pixels)
+    try:
+        return _canonicalise(image, crop=crop, max_long_side=max_long_side)
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        # Pillow reports truncated or corrupt data lazily, at decode time.
+        raise InvalidImage("The image is truncated or corrupt") from exc
+
+
+def _canonicalise(
+    image: Image.Image, *, crop: CropParams | None, max_long_side: int
+) -> CanonicalImage:
+    source_format = image.format or ""
+    raw_w, raw_h = image.size
+    orientation = image.getexif().get(0x0112, 1)
+    swapped = orientation in (5, 6, 7, 8)
+    width, height = (raw_h, raw_w) if swapped else (raw_w, raw_h)
+
+    if crop is None:
+        label = nearest_ratio(width, height)
+        x, y, w, h = _centre_crop(width, height, label)
+        crop = CropParams(label, RATIOS[label], x, y, w, h)
+    crop_w, crop_h = crop.w * width, crop.h * height
+    long_side = max(crop_w, crop_h)
+    scale = min(1.0, max_long_side / long_side)
+
+    if scale < 1.0:
+        # Ask the JPEG decoder for the smallest DCT scale that keeps the crop at or
+        # above DRAFT_MIN_FRACTION of the target; other formats ignore draft().
+        floor = scale * DRAFT_MIN_FRACTION
+        image.draft("RGB", (math.ceil(raw_w * floor), math.ceil(raw_h * floor)))
+    image.load()
+
+    # A CMYK or grey profile would mislabel the RGB output.
+    icc_profile = (
+        image.info.get("icc_profile") if image.mode in ("RGB", "RGBA") else None
+    )
+    if orientation != 1:
+        ImageOps.exif_transpose(image, in_place=True)
+    image = _flatten(image)
+    decoded_w, decoded_h = image.size
+    box = (
+        crop.x * decoded_w,
+        crop.y * decoded_h,
+        (crop.x + crop.w) * decoded_w,
+        (crop.y + crop.h) * decoded_h,
+    )
+    target = (max(1, round(crop_w * scale)), max(1, round(crop_h * scale)))
+    decoded_crop = (box[2] - box[0], box[3] - box[1])
+    if decoded_crop[0] < target[0] and decoded_crop[1] < target[1]:
+        # The draft undershot the cap slightly: keep its pixels, never upscale.
+        target = (max(1, round(decoded_crop[0])), max(1, round(decoded_crop[1])))
+    if target == image.size:
+        result = image
+    elif target == (round(decoded_crop[0]), round(decoded_crop[1])):
+        left = min(round(box[0]), decoded_w - target[0])
+        top = min(round(box[1]), decoded_h - target[1])
+        result = image.crop((left, top, left + target[0], top + target[1]))
+    else:
+        result = image.resize(target, Image.Resampling.LANCZOS, box=box)
+
+    out = io.BytesIO()
+    params: dict[str, Any] = {"quality": JPEG_QUALITY}
+    if icc_profile:
+        params["icc_profile"] = icc_profile
+    result.save(out, "JPEG", **params)
+    return CanonicalImage(
+        jpeg=out.getvalue(),
+        width=result.width,
+        height=result.height,
+        ratio_label=crop.ratio_label,
+        ratio_value=crop.ratio_value,
+        crop=crop.as_json(),
+        source_format=source_format,
+        source_width=width,
+        source_height=height,
+    )

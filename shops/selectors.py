@@ -1,0 +1,57 @@
+"""Reads about shops: lookup, allowlist, plans and quota usage."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Sum
+from django.utils import timezone
+
+from shops.models import Shop, UsageDaily
+
+
+def shop_get_installed(*, shop_domain: str) -> Shop | None:
+    """The installed shop with this myshopify domain, or None (unknown/uninstalled)."""
+    return Shop.objects.filter(shop_domain=shop_domain, uninstalled_at=None).first()
+
+
+def shop_is_allowlisted(*, shop: Shop) -> bool:
+    """Whether SEE_IT_NOW_ALLOWED_SHOPS lets this shop use the storefront (`*`: all)."""
+    allowed = {entry.strip().lower() for entry in settings.SEE_IT_NOW_ALLOWED_SHOPS}
+    return "*" in allowed or shop.shop_domain.lower() in allowed
+
+
+def plan_quotas(*, plan: str) -> dict[str, int]:
+    """`{"daily_quota", "monthly_quota"}` of a plan; raises KeyError for unknown."""
+    entry = settings.PLANS[plan]
+    return {
+        "daily_quota": entry["daily_quota"],
+        "monthly_quota": entry["monthly_quota"],
+    }
+
+
+def plan_for_subscription_name(*, name: str) -> str | None:
+    """The plan whose display name (what `appSubscriptionCreate` got) is `name`."""
+    return next(
+        (key for key, entry in settings.PLANS.items() if entry["name"] == name), None
+    )
+
+
+def shop_quota_status(*, shop: Shop, today: date | None = None) -> dict[str, int]:
+    """Renders used today and this calendar month (UTC) against the shop's quotas."""
+    today = today or timezone.localdate()
+    month = UsageDaily.objects.filter(
+        shop=shop, date__gte=today.replace(day=1), date__lte=today
+    )
+    used_month = month.aggregate(total=Sum("composite_renders"))["total"] or 0
+    used_today = (
+        month.filter(date=today).values_list("composite_renders", flat=True).first()
+        or 0
+    )
+    return {
+        "used_today": used_today,
+        "daily_quota": shop.daily_quota,
+        "used_month": used_month,
+        "monthly_quota": shop.monthly_quota,
+    }

@@ -1,0 +1,260 @@
+"""Webhooks through the real endpoint: HMAC, de-duplication, every topic."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.utils import timezone
+
+from assets.models import ProductAsset
+from renders.models import RenderRun, RoomSession
+from seeitnow import storage
+from shops.models import Session, Shop
+from tests.factories import make_asset, make_room, make_run, make_shop, make_variant
+from tests.fakes.shopify_proxy import webhook_headers
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.shopify.urls")]
+
+
+def _deliver(
+    client,
+    settings,
+    topic,
+    shop,
+    payload,
+    *,
+    webhook_id="",
+    secret=None,
+    path="/webhooks",
+):
+    body = json.dumps(payload)
+    headers = webhook_headers(
+        topic=topic,
+        shop=shop,
+        body=body,
+        secret=secret or settings.SHOPIFY_API_SECRET,
+        webhook_id=webhook_id,
+    )
+    return client.post(path, data=body, content_type="application/json", **headers)
+
+
+@pytest.fixture
+def shop(db):
+    shop = make_shop(shop_domain="lamp-store.myshopify.com")
+    Session.objects.create(
+        id="offline_lamp-store.myshopify.com",
+        shop=shop.shop_domain,
+        state="x",
+        access_token="tok",
+    )
+    return shop
+
+
+def test_wrong_hmac_is_401_and_changes_nothing(client, settings, shop):
+    response = _deliver(
+        client,
+        settings,
+        "app/uninstalled",
+        shop.shop_domain,
+        {"myshopify_domain": shop.shop_domain},
+        secret="wrong",
+    )
+    assert (response.status_code, response.json()) == (
+        401,
+        {"error": "unauthorized", "message": "Webhook signature is invalid."},
+    )
+    shop.refresh_from_db()
+    assert shop.uninstalled_at is None
+    assert Session.objects.filter(shop=shop.shop_domain).exists()
+
+
+def test_missing_hmac_is_401(client, shop):
+    response = client.post(
+        "/webhooks",
+        data="{}",
+        content_type="application/json",
+        HTTP_X_SHOPIFY_TOPIC="shop/redact",
+        HTTP_X_SHOPIFY_SHOP_DOMAIN=shop.shop_domain,
+    )
+    assert response.status_code == 401
+    assert Shop.objects.filter(pk=shop.pk).exists()
+
+
+def test_get_is_405(client):
+    assert client.get("/webhooks").status_code == 405
+
+
+def test_uninstall_marks_the_shop_and_drops_tokens_and_sessions(client, settings, shop):
+    asset = make_asset(shop=shop)
+    response = _deliver(
+        client,
+        settings,
+        "app/uninstalled",
+        shop.shop_domain,
+        {"myshopify_domain": shop.shop_domain},
+        path="/webhooks/app/uninstalled",
+    )
+    assert (response.status_code, response.json()) == (200, {"ok": True})
+    shop.refresh_from_db()
+    assert shop.uninstalled_at is not None
+    assert shop.access_token == ""
+    assert not Session.objects.filter(shop=shop.shop_domain).exists()
+    assert ProductAsset.objects.filter(pk=asset.pk).exists()
+
+
+def test_replayed_webhook_has_no_second_effect(client, settings, shop):
+    payload = {"myshopify_domain": shop.shop_domain}
+    first = _deliver(
+        client, settings, "app/uninstalled", shop.shop_domain, payload, webhook_id="w-1"
+    )
+    assert first.json() == {"ok": True}
+    # The merchant reinstalls; a late replay of the old delivery must not undo it.
+    Shop.objects.filter(pk=shop.pk).update(uninstalled_at=None, access_token="new")
+    replay = _deliver(
+        client, settings, "app/uninstalled", shop.shop_domain, payload, webhook_id="w-1"
+    )
+    assert (replay.status_code, replay.json()) == (200, {"ok": True, "duplicate": True})
+    shop.refresh_from_db()
+    assert (shop.uninstalled_at, shop.access_token) == (None, "new")
+
+
+def test_payload_for_another_shop_is_refused(client, settings, shop):
+    response = _deliver(
+        client,
+        settings,
+        "shop/redact",
+        shop.shop_domain,
+        {"shop_domain": "other.myshopify.com", "shop_id": 1},
+    )
+    assert response.status_code == 400
+    assert Shop.objects.filter(pk=shop.pk).exists()
+
+
+@pytest.mark.parametrize("topic", ["customers/data_request", "customers/redact"])
+def test_customer_privacy_topics_are_acknowledged(client, settings, shop, topic):
+    payload = {"shop_domain": shop.shop_domain, "customer": {"id": 1, "email": "a@b.c"}}
+    response = _deliver(client, settings, topic, shop.shop_domain, payload)
+    assert (response.status_code, response.json()) == (200, {"ok": True})
+
+
+def test_unknown_topic_is_acknowledged(client, settings, shop):
+    response = _deliver(client, settings, "orders/create", shop.shop_domain, {})
+    assert (response.status_code, response.json()) == (200, {"ok": True})
+
+
+def test_shop_redact_leaves_no_row_and_no_file(
+    client, settings, shop, django_capture_on_commit_callbacks
+):
+    other = make_shop(shop_domain="other-store.myshopify.com")
+    keys = []
+    for owner in (shop, other):
+        asset = make_asset(shop=owner)
+        room = make_room(shop=owner)
+        run = make_run(asset=asset, room=room)
+        make_variant(run=run)
+        owner_keys = [
+            f"rooms/{owner.pk}/{room.pk}/canonical.jpg",
+            f"shops/{owner.pk}/products/{asset.product_id}/prepared-{asset.pk}.png",
+            f"see-it-now/{run.pk}/V01.jpg",
+        ]
+        for key in owner_keys:
+            storage.save(key, b"x", content_type="image/jpeg")
+        keys.append(owner_keys)
+    Shop.objects.filter(pk=shop.pk).update(uninstalled_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _deliver(
+            client,
+            settings,
+            "shop/redact",
+            shop.shop_domain,
+            {"shop_id": 1, "shop_domain": shop.shop_domain},
+        )
+    assert response.json() == {"ok": True}
+    assert not Shop.objects.filter(pk=shop.pk).exists()
+    assert not Session.objects.filter(shop=shop.shop_domain).exists()
+    for model in (ProductAsset, RoomSession, RenderRun):
+        assert not model.objects.filter(shop_id=shop.pk).exists()
+    assert [storage.exists(key) for key in keys[0]] == [False, False, False]
+    assert [storage.exists(key) for key in keys[1]] == [True, True, True]
+    assert ProductAsset.objects.filter(shop=other).count() == 1
+
+
+def test_subscription_update_syncs_plan_from_shopify(
+    client, settings, fake_shopify, django_capture_on_commit_callbacks
+):
+    domain = "lamp-store.myshopify.com"
+    shop = make_shop(shop_domain=domain, access_token=fake_shopify.stored_token(domain))
+    fake_shopify.subscriptions[shop.shop_domain] = [
+        {
+            "id": "gid://shopify/AppSubscription/1",
+            "name": "Pro",
+            "status": "ACTIVE",
+            "test": True,
+        }
+    ]
+    payload = {"app_subscription": {"name": "Pro", "status": "ACTIVE"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _deliver(
+            client, settings, "app_subscriptions/update", shop.shop_domain, payload
+        )
+    assert response.json() == {"ok": True}
+    shop.refresh_from_db()
+    assert (shop.plan, shop.daily_quota, shop.monthly_quota) == ("pro", 100, 3000)
+    assert [c["operation"] for c in fake_shopify.graphql_calls()] == [
+        "CurrentAppInstallation"
+    ]
+
+
+def test_subscription_cancel_payload_applies_when_shopify_is_unreachable(
+    client, settings, django_capture_on_commit_callbacks
+):
+    shop = make_shop(
+        shop_domain="lamp-store.myshopify.com",
+        plan="starter",
+        daily_quota=50,
+        monthly_quota=1500,
+        access_token="",
+    )
+    payload = {"app_subscription": {"name": "Starter", "status": "CANCELLED"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        _deliver(
+            client, settings, "app_subscriptions/update", shop.shop_domain, payload
+        )
+    shop.refresh_from_db()
+    assert (shop.plan, shop.daily_quota, shop.monthly_quota) == ("free", 10, 300)
+
+
+def test_products_update_is_queued(
+    client, settings, shop, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = _deliver(
+            client,
+            settings,
+            "products/update",
+            shop.shop_domain,
+            {
+                "id": 123,
+                "title": "Lamp",
+                "admin_graphql_api_id": "gid://shopify/Product/123",
+            },
+        )
+    assert response.json() == {"ok": True}
+    assert len(callbacks) == 1
+
+
+def test_shop_redact_spares_a_reinstalled_shop(
+    client, settings, shop, django_capture_on_commit_callbacks
+):
+    asset = make_asset(shop=shop)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _deliver(
+            client,
+            settings,
+            "shop/redact",
+            shop.shop_domain,
+            {"shop_id": 1, "shop_domain": shop.shop_domain},
+        )
+    assert response.json() == {"ok": True}
+    assert ProductAsset.objects.filter(pk=asset.pk).exists()
