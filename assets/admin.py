@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 
 from assets.models import ProductAsset, PromptVersion
-from assets.services import InvalidTransition, asset_disable, asset_enable
+from assets.services import asset_go_live, asset_go_offline, assets_prepare_batch
 from seeitnow.admin_utils import pretty_json, thumbnail
+from seeitnow.http import AppError
 
 JSON_FIELDS = [
     "extracted_facts",
@@ -36,7 +39,18 @@ class ProductAssetAdmin(admin.ModelAdmin):
     search_fields = ["product_title", "product_id", "shop__shop_domain"]
     list_select_related = ["shop"]
     date_hierarchy = "updated_at"
-    actions = ["enable_selected", "disable_selected"]
+    actions = ["prepare_selected", "enable_selected", "disable_selected"]
+    # Long texts only where prose is expected; ids, URLs and keys are one line.
+    formfield_overrides = {
+        models.TextField: {
+            "widget": forms.TextInput(attrs={"class": "vLargeTextField"})
+        }
+    }
+    prose_fields = {
+        "error_message",
+        "render_instructions",
+        "render_instructions_see_it_now",
+    }
     readonly_fields = [
         "id",
         "status",
@@ -133,13 +147,18 @@ class ProductAssetAdmin(admin.ModelAdmin):
     def cutout_preview(self, obj: ProductAsset):
         return thumbnail(obj.prepared_image_key, size=320)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.prose_fields:
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 80})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def _change_status(self, request, queryset, service, verb: str) -> None:
         changed, refused = 0, []
-        for asset in queryset:
+        for asset in queryset.select_related("shop"):
             try:
                 service(asset=asset)
                 changed += 1
-            except InvalidTransition as exc:
+            except AppError as exc:
                 refused.append(f"{asset}: {exc.message}")
         if changed:
             self.message_user(
@@ -148,13 +167,33 @@ class ProductAssetAdmin(admin.ModelAdmin):
         for line in refused:
             self.message_user(request, line, messages.WARNING)
 
+    @admin.action(description="Prepare again (queue on the task cluster)")
+    def prepare_selected(self, request, queryset):
+        by_shop: dict = {}
+        for asset in queryset.select_related("shop"):
+            by_shop.setdefault(asset.shop, []).append(asset.product_id)
+        for shop, product_ids in by_shop.items():
+            result = assets_prepare_batch(shop=shop, product_ids=product_ids)
+            if result["queued"]:
+                self.message_user(
+                    request,
+                    f"{shop}: queued {len(result['queued'])} product(s).",
+                    messages.SUCCESS,
+                )
+            for skipped in result["skipped"]:
+                self.message_user(
+                    request,
+                    f"{shop} {skipped['product_id']}: {skipped['message']}",
+                    messages.WARNING,
+                )
+
     @admin.action(description="Enable on the storefront (ready → live)")
     def enable_selected(self, request, queryset):
-        self._change_status(request, queryset, asset_enable, "Enabled")
+        self._change_status(request, queryset, asset_go_live, "Enabled")
 
     @admin.action(description="Disable on the storefront (live → ready)")
     def disable_selected(self, request, queryset):
-        self._change_status(request, queryset, asset_disable, "Disabled")
+        self._change_status(request, queryset, asset_go_offline, "Disabled")
 
 
 def _json_display(name: str):

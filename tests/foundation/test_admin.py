@@ -81,9 +81,11 @@ def test_changelist_filters_and_search(staff_client, populated, shop):
     assert b"running" in response.content
 
 
-def test_enable_and_disable_actions_go_through_the_services(staff_client, shop):
-    ready = make_ready_asset(shop=shop)
-    unprepared = make_asset(shop=shop)
+def test_enable_and_disable_actions_go_through_the_services(staff_client, demo_shop):
+    from shops.catalog import DemoCatalog
+
+    ready = make_ready_asset(shop=demo_shop, product_id="8000000001")
+    unprepared = make_asset(shop=demo_shop, product_id="8000000002")
     url = reverse("admin:assets_productasset_changelist")
     response = staff_client.post(
         url,
@@ -96,12 +98,31 @@ def test_enable_and_disable_actions_go_through_the_services(staff_client, shop):
     assert "cannot become live" in text
     statuses = dict(ProductAsset.objects.values_list("pk", "status"))
     assert statuses == {ready.pk: AssetStatus.LIVE, unprepared.pk: "unprepared"}
+    assert "see-it-live" in DemoCatalog().get_product("8000000001").tags
 
     staff_client.post(
         url, {"action": "disable_selected", "_selected_action": [ready.pk]}
     )
     ready.refresh_from_db()
     assert (ready.status, ready.enabled) == ("ready", False)
+    assert "see-it-live" not in DemoCatalog().get_product("8000000001").tags
+
+
+def test_prepare_action_queues_preparation(
+    staff_client, demo_shop, django_capture_on_commit_callbacks
+):
+    asset = make_asset(shop=demo_shop, product_id="8000000005")
+    url = reverse("admin:assets_productasset_changelist")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = staff_client.post(
+            url,
+            {"action": "prepare_selected", "_selected_action": [asset.pk]},
+            follow=True,
+        )
+    assert "queued 1 product(s)" in response.content.decode()
+    assert len(callbacks) == 1
+    asset.refresh_from_db()
+    assert asset.status == AssetStatus.PREPARING
 
 
 def test_prompt_versions_are_read_only_for_staff(staff_client):
