@@ -1,0 +1,92 @@
+"""Merchant edits of a prepared asset: fact overrides and a manual cutout."""
+
+from __future__ import annotations
+
+import json
+
+from django.utils import timezone
+
+from assets.models import PrepStrategy, ProductAsset
+from assets.pipeline.builder import build_prompt_pack
+from assets.pipeline.cutout import CutoutError, validate_manual_cutout
+from assets.pipeline.resolver import OverrideError, resolve_and_validate
+from assets.services.preparation import cutout_key
+from assets.versions import ensure_prompt_version
+from seeitnow import storage
+from seeitnow.ai import AIError, get_provider
+from seeitnow.http import AppError
+from shops.models import Shop
+
+
+def asset_set_overrides(
+    *, shop: Shop, asset: ProductAsset, overrides: dict
+) -> ProductAsset:
+    """Store the merchant's sparse diff, re-resolve and rebuild the prompt pack.
+
+    Raises AppError `invalid_overrides` (nothing stored) or `not_prepared`.
+    """
+    if asset.shop_id != shop.pk:
+        raise AppError("not_found", "Product not found.", 404)
+    if not asset.extracted_facts:
+        raise AppError(
+            "not_prepared", "Prepare this product before editing its facts.", 409
+        )
+    try:
+        resolved = resolve_and_validate(asset.extracted_facts, overrides)
+    except OverrideError as exc:
+        raise AppError("invalid_overrides", str(exc), 400, field=exc.field) from exc
+    try:
+        pack = build_prompt_pack(
+            provider=get_provider(),
+            resolved_facts=resolved,
+            product_instructions=asset.render_instructions or "",
+            shop_instructions=shop_prompt_addition(shop),
+        )
+    except AIError as exc:
+        raise AppError(
+            "pipeline_failed",
+            f"The prompt pack could not be rebuilt ({exc.code}): {exc.message}",
+            502 if exc.retryable else 422,
+        ) from exc
+    version = ensure_prompt_version()
+    ProductAsset.objects.filter(pk=asset.pk).update(
+        merchant_overrides=overrides or None,
+        resolved_facts=resolved,
+        prompt_pack=pack.model_dump(mode="json"),
+        prompt_pack_version=version.version,
+        updated_at=timezone.now(),
+    )
+    asset.refresh_from_db()
+    return asset
+
+
+def asset_upload_manual_cutout(
+    *, shop: Shop, asset: ProductAsset, data: bytes
+) -> ProductAsset:
+    """Replace the cutout with the merchant's PNG. Raises AppError `invalid_cutout`."""
+    if asset.shop_id != shop.pk:
+        raise AppError("not_found", "Product not found.", 404)
+    try:
+        result = validate_manual_cutout(data)
+    except CutoutError as exc:
+        raise AppError("invalid_cutout", exc.message, 400, reason=exc.code) from exc
+    key = cutout_key(asset)
+    storage.save(key, result.png_bytes, content_type="image/png")
+    ProductAsset.objects.filter(pk=asset.pk).update(
+        prepared_image_key=key,
+        prep_strategy=PrepStrategy.MANUAL,
+        gemini_file_uri=None,
+        gemini_file_expires_at=None,
+        updated_at=timezone.now(),
+    )
+    asset.refresh_from_db()
+    return asset
+
+
+def shop_prompt_addition(shop: Shop) -> str:
+    """The shop-level text appended to every prompt pack build."""
+    try:
+        data = json.loads(shop.settings_json or "{}")
+    except json.JSONDecodeError:
+        return ""
+    return str(data.get("prompt_addition") or "") if isinstance(data, dict) else ""
