@@ -2,24 +2,31 @@ from __future__ import annotations
 
 import io
 
+import cv2
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from assets.pipeline.cutout import (
     CutoutError,
     remove_background,
     validate_manual_cutout,
 )
+from seeitnow.demo.images import PRODUCT_KINDS, encode, product_photo
 from tests.pipeline.studio import png_bytes, studio_shot
 
 
-def _iou(result, truth: np.ndarray) -> float:
-    alpha = np.zeros(truth.shape, bool)
+def _opaque_in_frame(result, shape: tuple[int, int]) -> np.ndarray:
+    alpha = np.zeros(shape, bool)
     left, top, right, bottom = result.bbox
     alpha[top:bottom, left:right] = (
         np.asarray(Image.open(io.BytesIO(result.png_bytes)).getchannel("A")) > 127
     )
+    return alpha
+
+
+def _iou(result, truth: np.ndarray) -> float:
+    alpha = _opaque_in_frame(result, truth.shape)
     return float((alpha & truth).sum() / (alpha | truth).sum())
 
 
@@ -46,6 +53,34 @@ def test_studio_shot_cutout_matches_the_known_mask(shape, background, colour):
     assert alpha[0].max() < 16 and alpha[-1].max() < 16  # trimmed with a clear margin
     feathered = ((alpha > 0) & (alpha < 255)).sum()
     assert feathered > 0  # soft edge, not a hard binary matte
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+@pytest.mark.parametrize("kind", PRODUCT_KINDS)
+def test_demo_product_cutout_keeps_the_product_and_drops_its_shadow(kind, fmt):
+    image, mask = product_photo(kind, 512)
+    truth = np.asarray(mask) > 127
+    result = remove_background(encode(image, fmt))
+    alpha = _opaque_in_frame(result, truth.shape)
+    assert _iou(result, truth) >= 0.9
+    # Nothing a few pixels beyond the product (its contact shadow, the backdrop) is
+    # kept, and nothing well inside it (a mirror's glass, a white shade) is lost.
+    ring = np.ones((7, 7), np.uint8)
+    near = cv2.dilate(truth.astype(np.uint8), ring).astype(bool)
+    core = cv2.erode(truth.astype(np.uint8), ring).astype(bool)
+    assert (alpha & ~near).sum() < truth.sum() * 0.005
+    assert (core & ~alpha).sum() < truth.sum() * 0.005
+
+
+def test_enclosed_backdrop_coloured_panel_stays_in_the_cutout():
+    background = (236, 236, 233)
+    image = Image.new("RGB", (600, 600), background)
+    truth = Image.new("L", (600, 600), 0)
+    for canvas, frame, panel in ((image, (120, 90, 40), background), (truth, 255, 255)):
+        ImageDraw.Draw(canvas).ellipse((150, 150, 450, 450), fill=frame)
+        ImageDraw.Draw(canvas).ellipse((175, 175, 425, 425), fill=panel)
+    result = remove_background(png_bytes(image))
+    assert _iou(result, np.asarray(truth) > 127) >= 0.97
 
 
 def test_busy_photo_has_no_separable_background():
