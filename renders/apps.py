@@ -9,10 +9,10 @@ class RendersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from renders.signals import register_retention_schedule
+        from renders.signals import register_schedules
 
         post_migrate.connect(
-            register_retention_schedule,
+            register_schedules,
             sender=self,
-            dispatch_uid="renders-retention-schedule",
+            dispatch_uid="renders-schedules",
         )

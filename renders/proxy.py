@@ -7,11 +7,13 @@ shop's CORS headers (it also exempts the view from CSRF: the query is signed).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 
-from renders import services
+from renders import runs, selection, selectors, services
 from seeitnow import storage
 from seeitnow.http import AppError, json_ok, parse_json_body
+from seeitnow.logging import get_request_id
 from shops.auth import app_proxy_required
 
 # =================================================================================
@@ -72,4 +74,78 @@ def room_confirm(request: HttpRequest) -> JsonResponse:
 
 # =================================================================================
 # End of room sessions
+# =================================================================================
+
+
+# =================================================================================
+# See-it-now renders: render, poll, select
+# =================================================================================
+
+RENDER_POLL_PATH = "see-it-now/render/{run_id}"
+
+
+def _poll_url(request: HttpRequest, run_id: object) -> str:
+    """The storefront path of the poll route (under the shop's signed proxy prefix)."""
+    prefix = request.GET.get("path_prefix") or "/apps/see-it"
+    return f"{prefix.rstrip('/')}/{RENDER_POLL_PATH.format(run_id=run_id)}"
+
+
+@app_proxy_required
+def render(request: HttpRequest) -> JsonResponse:
+    """Start a run; wait for it (sync, default) or answer 202 at once (async)."""
+    _require_post(request)
+    render_request = runs.render_request_parse(body=parse_json_body(request))
+    run = runs.render_start(
+        shop=request.shop, request=render_request, request_id=get_request_id()
+    )
+    if not render_request.is_async:
+        run = runs.render_run_wait(run=run, timeout_s=settings.RENDER_SYNC_WAIT_S)
+    if not run.is_finished:
+        public = selectors.render_run_public(run=run)
+        status = "pending" if render_request.is_async else public["status"]
+        return json_ok(
+            {
+                "run_id": str(run.id),
+                "status": status,
+                "poll_url": _poll_url(request, run.id),
+            },
+            status=202,
+        )
+    public = selectors.render_run_public(run=run)
+    if not public["variants"]:
+        raise AppError(
+            "all_variants_failed", "No image could be rendered; please try again.", 422
+        )
+    return json_ok(public)
+
+
+@app_proxy_required
+def render_poll(request: HttpRequest, run_id: str) -> JsonResponse:
+    """Progress of a run and the variants finished so far."""
+    if request.method != "GET":
+        raise AppError("method_not_allowed", "Use GET.", 405)
+    run = selectors.render_run_get(shop=request.shop, run_id=run_id)
+    return json_ok(selectors.render_run_public(run=run))
+
+
+@app_proxy_required
+def select(request: HttpRequest) -> JsonResponse:
+    """Record the shopper's chosen variant, optionally upscaled."""
+    _require_post(request)
+    chosen = selection.render_select(shop=request.shop, body=parse_json_body(request))
+    return json_ok(
+        {
+            "success": True,
+            "render_job_id": str(chosen.job.id),
+            "selected_variant": chosen.job.variant_id,
+            "final_image_url": storage.signed_read_url(chosen.final_key),
+            "upscaled": chosen.upscaled,
+            "duration_ms": chosen.duration_ms,
+            "version": runs.RENDER_VERSION,
+        }
+    )
+
+
+# =================================================================================
+# End of see-it-now renders
 # =================================================================================

@@ -4,21 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+RETENTION_SCHEDULE_NAME = "renders.purge_expired_rooms"
+SWEEP_SCHEDULE_NAME = "renders.sweep_abandoned_runs"
 
-def register_retention_schedule(**kwargs: Any) -> None:
-    """post_migrate: create or update the hourly room-retention schedule.
+
+def register_schedules(**kwargs: Any) -> None:
+    """post_migrate: create or update the q2 cluster's recurring schedules.
 
     Idempotent (keyed by name), so every `migrate` may run it.
     """
     from django_q.models import Schedule
 
-    from renders.tasks import RETENTION_SCHEDULE_NAME
-
-    Schedule.objects.update_or_create(
-        name=RETENTION_SCHEDULE_NAME,
-        defaults={
+    schedules = {
+        RETENTION_SCHEDULE_NAME: {
             "func": "renders.tasks.purge_expired_rooms",
             "schedule_type": Schedule.HOURLY,
-            "repeats": -1,
         },
-    )
+        SWEEP_SCHEDULE_NAME: {
+            "func": "renders.tasks.sweep_abandoned_runs",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 5,
+        },
+    }
+    for name, fields in schedules.items():
+        Schedule.objects.update_or_create(name=name, defaults={"repeats": -1, **fields})

@@ -9,4 +9,7 @@ from renders import proxy
 urlpatterns = [
     path("room/upload", proxy.room_upload, name="proxy-room-upload"),
     path("room/confirm", proxy.room_confirm, name="proxy-room-confirm"),
+    path("see-it-now/render", proxy.render, name="proxy-render"),
+    path("see-it-now/render/<str:run_id>", proxy.render_poll, name="proxy-render-poll"),
+    path("see-it-now/select", proxy.select, name="proxy-select"),
 ]

@@ -108,6 +108,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "seeitnow_cache",
+            # Culling at the default 300 entries could evict live rate-limit slots.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 

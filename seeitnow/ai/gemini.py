@@ -388,6 +388,9 @@ def _first_image_as_jpeg(
             continue
         try:
             with Image.open(io.BytesIO(blob.data)) as im:
+                if im.format == "JPEG" and im.mode in ("RGB", "L"):
+                    # Already what we store: re-encoding costs time and quality.
+                    return blob.data
                 out = io.BytesIO()
                 im.convert("RGB").save(out, "JPEG", quality=92)
                 return out.getvalue()

@@ -11,8 +11,11 @@ from django_q.models import Schedule
 
 from renders.models import RenderJob, RenderRun, RoomSession, VariantResult
 from renders.services import room_sessions_purge_expired
-from renders.signals import register_retention_schedule
-from renders.tasks import RETENTION_SCHEDULE_NAME
+from renders.signals import (
+    RETENTION_SCHEDULE_NAME,
+    SWEEP_SCHEDULE_NAME,
+    register_schedules,
+)
 from seeitnow import storage
 from tests.factories import (
     make_asset,
@@ -117,11 +120,14 @@ def test_management_command(shop, capsys):
 
 
 def test_schedule_registration_is_idempotent():
-    register_retention_schedule()
-    register_retention_schedule()
-    schedules = Schedule.objects.filter(name=RETENTION_SCHEDULE_NAME)
-    assert [(s.func, s.schedule_type, s.repeats) for s in schedules] == [
-        ("renders.tasks.purge_expired_rooms", Schedule.HOURLY, -1)
+    register_schedules()
+    register_schedules()
+    schedules = Schedule.objects.filter(
+        name__in=[RETENTION_SCHEDULE_NAME, SWEEP_SCHEDULE_NAME]
+    ).order_by("name")
+    assert [(s.func, s.schedule_type, s.minutes, s.repeats) for s in schedules] == [
+        ("renders.tasks.purge_expired_rooms", Schedule.HOURLY, None, -1),
+        ("renders.tasks.sweep_abandoned_runs", Schedule.MINUTES, 5, -1),
     ]
 
 

@@ -1,0 +1,210 @@
+"""Starting a see-it-now render: parse, check, reserve quota, create the run.
+
+The render is checked in SPEC §5's order. The quota reservation, the room and
+product checks and the run's creation share one transaction, so a refused request
+leaves nothing behind; the task is queued only once that transaction commits.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from assets.models import AssetStatus, ProductAsset
+from renders.assembler import (
+    PromptPackInvalid,
+    assemble_prompts,
+    image_meta,
+    sha256_bytes,
+    sha256_json,
+)
+from renders.models import RenderRun, RoomSession
+from renders.renderer import render_provider
+from seeitnow import storage
+from seeitnow.http import AppError
+from shops.models import Shop
+from shops.quota import quota_reserve, rate_limit_allow
+
+logger = logging.getLogger("renders.render")
+
+RENDER_VERSION = "see-it-now-v2"
+RENDER_TASK = "renders.tasks.render_run"
+SYNC_POLL_INTERVAL_S = 0.1
+_PRODUCT_GID = re.compile(r"^(?:gid://shopify/Product/)?([0-9]{1,20})$")
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    room_session_id: uuid.UUID
+    product_id: str
+    is_async: bool
+
+
+def parse_room_session_id(value: Any) -> uuid.UUID:
+    if value in (None, ""):
+        raise AppError("missing_room_session", "room_session_id is required.")
+    try:
+        if not isinstance(value, str):
+            raise ValueError
+        return uuid.UUID(value)
+    except ValueError:
+        raise AppError(
+            "missing_room_session", "room_session_id must be a room session id."
+        ) from None
+
+
+def parse_product_id(value: Any) -> str:
+    if value in (None, ""):
+        raise AppError("missing_product_id", "product_id is required.")
+    match = _PRODUCT_GID.match(str(value)) if isinstance(value, str | int) else None
+    if match is None or isinstance(value, bool):
+        raise AppError("missing_product_id", "product_id must be a Shopify product id.")
+    return match.group(1)
+
+
+def render_request_parse(*, body: dict[str, Any]) -> RenderRequest:
+    """Validate the ids of a render request. Raises AppError missing_room_session
+    or missing_product_id (400)."""
+    return RenderRequest(
+        room_session_id=parse_room_session_id(body.get("room_session_id")),
+        product_id=parse_product_id(body.get("product_id")),
+        is_async=body.get("async") is True,
+    )
+
+
+def room_get_live(*, shop: Shop, room_session_id: uuid.UUID) -> RoomSession:
+    room = RoomSession.objects.filter(
+        id=room_session_id, shop=shop, expires_at__gt=timezone.now()
+    ).first()
+    if room is None:
+        raise AppError("room_not_found", "Room session not found.", 404)
+    return room
+
+
+def _read_image(key: str, missing: AppError) -> tuple[bytes, dict[str, Any]]:
+    """An input image and its meta; `missing` when it is absent or unreadable."""
+    try:
+        data = storage.read(key, max_bytes=settings.FETCH_MAX_BYTES)
+        return data, image_meta(data)
+    except (storage.ObjectNotFound, storage.ObjectTooLarge, OSError, ValueError):
+        raise missing from None
+
+
+def _room_checked(
+    *, shop: Shop, room_session_id: uuid.UUID
+) -> tuple[RoomSession, bytes, dict[str, Any]]:
+    """The live room with its canonical image and that image's meta."""
+    room = room_get_live(shop=shop, room_session_id=room_session_id)
+    missing = AppError("no_room_image", "The room photo is not confirmed yet.")
+    if not room.canonical_room_image_key:
+        raise missing
+    return room, *_read_image(room.canonical_room_image_key, missing)
+
+
+def _asset_checked(
+    *, shop: Shop, product_id: str
+) -> tuple[ProductAsset, bytes, dict[str, Any]]:
+    """The product's live default asset with its cutout and the cutout's meta."""
+    asset = ProductAsset.objects.filter(
+        shop=shop, product_id=product_id, is_default=True
+    ).first()
+    if asset is None or asset.status != AssetStatus.LIVE:
+        raise AppError(
+            "product_not_enabled", "See It Now is not enabled for this product.", 422
+        )
+    missing = AppError("no_product_image", "This product has no prepared image.")
+    if not asset.prepared_image_key:
+        raise missing
+    data, meta = _read_image(asset.prepared_image_key, missing)
+    not_ready = AppError(
+        "pipeline_not_ready", "This product is still being prepared.", 422
+    )
+    if not asset.resolved_facts or not asset.prompt_pack:
+        raise not_ready
+    try:
+        assemble_prompts(prompt_pack=asset.prompt_pack)
+    except PromptPackInvalid:
+        raise not_ready from None
+    return asset, data, meta
+
+
+def render_start(*, shop: Shop, request: RenderRequest, request_id: str) -> RenderRun:
+    """Check, reserve quota, create the run and queue its task on commit.
+
+    Raises AppError rate_limit_exceeded (429), quota_exceeded (402),
+    room_not_found (404), no_room_image (400), product_not_enabled (422),
+    no_product_image (400) or pipeline_not_ready (422), with nothing written.
+    """
+    if not rate_limit_allow(
+        key=f"render:{request.room_session_id}",
+        limit=settings.RENDER_RATE_LIMIT,
+        window_s=settings.RENDER_RATE_WINDOW_S,
+    ):
+        raise AppError(
+            "rate_limit_exceeded",
+            "Too many renders for this room photo; try again in a minute.",
+            429,
+        )
+    with transaction.atomic():
+        now = timezone.now()
+        quota_reserve(shop=shop, day=timezone.localdate(now))
+        room, room_bytes, room_meta = _room_checked(
+            shop=shop, room_session_id=request.room_session_id
+        )
+        asset, product_bytes, product_meta = _asset_checked(
+            shop=shop, product_id=request.product_id
+        )
+        run = RenderRun.objects.create(
+            shop=shop,
+            product_asset=asset,
+            room_session_id=room.id,
+            request_id=request_id,
+            prompt_pack_version=asset.prompt_pack_version or asset.prompt_version,
+            model=render_provider().model_for("image"),
+            product_image_hash=sha256_bytes(product_bytes),
+            product_image_meta=product_meta,
+            room_image_hash=sha256_bytes(room_bytes),
+            room_image_meta=room_meta,
+            resolved_facts_hash=sha256_json(asset.resolved_facts),
+            resolved_facts_json=asset.resolved_facts,
+            prompt_pack_hash=sha256_json(asset.prompt_pack),
+            prompt_pack_json=asset.prompt_pack,
+            created_at=now,
+        )
+        RoomSession.objects.filter(pk=room.pk).update(last_used_at=now)
+        run_id = str(run.id)
+        transaction.on_commit(lambda: async_task(RENDER_TASK, run_id, request_id))
+    logger.info(
+        "see-it-now-start",
+        extra={
+            "operation": "see-it-now",
+            "stage": "see-it-now-start",
+            "shop": shop.shop_domain,
+            "product": asset.product_id,
+            "run_id": run_id,
+            "async": request.is_async,
+            "model": run.model,
+        },
+    )
+    return run
+
+
+def render_run_wait(*, run: RenderRun, timeout_s: float) -> RenderRun:
+    """Poll the run's row until it is finished or `timeout_s` has passed."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        run.refresh_from_db(fields=["status", "total_duration_ms"])
+        if run.is_finished or time.monotonic() >= deadline:
+            return run
+        # One indexed primary-key read per 100 ms per waiting request: cheap, and
+        # the answer leaves at most 100 ms after the run ends.
+        time.sleep(min(SYNC_POLL_INTERVAL_S, max(0.0, deadline - time.monotonic())))

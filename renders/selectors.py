@@ -1,0 +1,88 @@
+"""Read-side queries of renders, always scoped to a shop."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count
+
+from renders.models import RenderJob, RenderRun, VariantResult, VariantStatus
+from renders.renderer import run_started_key
+from seeitnow import storage
+from seeitnow.http import AppError
+from shops.models import Shop
+
+
+def render_run_get(*, shop: Shop, run_id: Any) -> RenderRun:
+    """The shop's run. Raises AppError run_not_found (404) for a malformed id, an
+    unknown one or another shop's."""
+    try:
+        key = uuid.UUID(str(run_id))
+    except ValueError:
+        key = None
+    run = RenderRun.objects.filter(id=key, shop=shop).first() if key else None
+    if run is None:
+        raise AppError("run_not_found", "Render run not found.", 404)
+    return run
+
+
+def render_run_state(*, run: RenderRun, has_variants: bool) -> str:
+    """`pending` | `running` while open (SPEC §3), else the stored final status."""
+    if run.is_finished:
+        return run.status
+    if has_variants or cache.get(run_started_key(run.id)):
+        return "running"
+    return "pending"
+
+
+def render_run_public(*, run: RenderRun) -> dict[str, Any]:
+    """The storefront's view of a run: status and the successful variants so far,
+    each with a signed read URL."""
+    variants = list(
+        run.variant_results.order_by("variant_id").values_list(
+            "variant_id", "status", "output_image_key", "latency_ms"
+        )
+    )
+    return {
+        "run_id": str(run.id),
+        "status": render_run_state(run=run, has_variants=bool(variants)),
+        "variants": [
+            {
+                "id": vid,
+                "image_url": storage.signed_read_url(key),
+                "latency_ms": latency,
+            }
+            for vid, status, key, latency in variants
+            if status == VariantStatus.SUCCESS
+        ],
+        "duration_ms": run.total_duration_ms,
+        "version": "see-it-now-v2",
+    }
+
+
+def variant_selection_counts(
+    *, shop: Shop, since: datetime | None = None
+) -> dict[str, int]:
+    """How often shoppers chose each variant id (e.g. {"V01": 12, "V03": 4})."""
+    jobs = RenderJob.objects.filter(shop=shop, variant_id__isnull=False)
+    if since is not None:
+        jobs = jobs.filter(created_at__gte=since)
+    rows = jobs.values("variant_id").annotate(n=Count("id")).order_by("variant_id")
+    return {row["variant_id"]: row["n"] for row in rows}
+
+
+def variant_success_counts(
+    *, shop: Shop, since: datetime | None = None
+) -> dict[str, dict[str, int]]:
+    """Per variant id, how many renders ended in each status."""
+    results = VariantResult.objects.filter(render_run__shop=shop)
+    if since is not None:
+        results = results.filter(render_run__created_at__gte=since)
+    counts: dict[str, dict[str, int]] = {}
+    rows = results.values("variant_id", "status").annotate(n=Count("id"))
+    for row in rows.order_by("variant_id", "status"):
+        counts.setdefault(row["variant_id"], {})[row["status"]] = row["n"]
+    return counts

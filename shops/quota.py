@@ -1,0 +1,94 @@
+"""Render quota reservation and the per-room-session rate limit (SPEC §5, §12).
+
+A render reserves one unit of today's `UsageDaily.composite_renders` when its run is
+created; the reservation is the charge and is released only when the run ends with
+no successful variant. Reserving increments first and checks afterwards, inside a
+transaction: on PostgreSQL the increment locks today's row, so concurrent renders of
+one shop queue behind each other and each sees the others' committed increments; on
+SQLite the increment takes the database write lock, with the same effect.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, IntegerField, Sum, When
+
+from seeitnow.http import AppError
+from shops.models import Shop, UsageDaily
+
+
+def _usage_row_id(*, shop: Shop, day: date) -> object:
+    row = UsageDaily.objects.filter(shop=shop, date=day).values_list("id").first()
+    if row is not None:
+        return row[0]
+    try:
+        with transaction.atomic():
+            return UsageDaily.objects.create(shop=shop, date=day).id
+    except IntegrityError:
+        # Another request created today's row first.
+        return UsageDaily.objects.get(shop=shop, date=day).id
+
+
+def quota_reserve(*, shop: Shop, day: date) -> None:
+    """Reserve one render for `day` against both daily and monthly quotas.
+
+    Must run inside the transaction that creates the run. Raises AppError
+    `quota_exceeded` (402) naming the limit reached; nothing is reserved then.
+    """
+    row_id = _usage_row_id(shop=shop, day=day)
+    with transaction.atomic():
+        UsageDaily.objects.filter(id=row_id).update(
+            composite_renders=F("composite_renders") + 1
+        )
+        usage = UsageDaily.objects.filter(
+            shop=shop, date__gte=day.replace(day=1), date__lte=day
+        ).aggregate(
+            month=Sum("composite_renders"),
+            today=Sum(
+                Case(
+                    When(date=day, then=F("composite_renders")),
+                    default=0,
+                    output_field=IntegerField(),
+                )
+            ),
+        )
+        if usage["today"] > shop.daily_quota:
+            raise AppError(
+                "quota_exceeded",
+                f"Daily render limit reached ({shop.daily_quota} per day).",
+                402,
+            )
+        if usage["month"] > shop.monthly_quota:
+            raise AppError(
+                "quota_exceeded",
+                f"Monthly render limit reached ({shop.monthly_quota} per month).",
+                402,
+            )
+
+
+def quota_release(*, shop_id: object, day: date) -> None:
+    """Give back one render reserved on `day` (a run that produced nothing)."""
+    UsageDaily.objects.filter(
+        shop_id=shop_id, date=day, composite_renders__gt=0
+    ).update(composite_renders=F("composite_renders") - 1)
+
+
+def rate_limit_allow(*, key: str, limit: int, window_s: int) -> bool:
+    """Count one hit on `key`; False when `limit` hits were already counted in the
+    current `window_s`-second window (windows are aligned to the clock).
+
+    Each hit claims a numbered slot with `cache.add`, which is atomic on every
+    shared backend (a unique key insert on the database cache, SET NX on Redis),
+    whereas `cache.incr` is a read-then-write on the database cache.
+    """
+    window = int(time.time() // window_s)
+    slots = [f"rate:{key}:{window}:{n}" for n in range(limit)]
+    taken = cache.get_many(slots)
+    for slot in slots:
+        if slot not in taken and cache.add(slot, 1, timeout=window_s * 2):
+            return True
+    return False

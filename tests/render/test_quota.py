@@ -1,0 +1,104 @@
+"""Quota reservation (daily and monthly) and the shared-cache rate limit."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from seeitnow.http import AppError
+from shops.models import UsageDaily
+from shops.quota import quota_release, quota_reserve, rate_limit_allow
+from tests.factories import make_shop, make_usage
+
+pytestmark = pytest.mark.django_db
+
+
+def used(shop, day) -> int:
+    row = UsageDaily.objects.filter(shop=shop, date=day).first()
+    return row.composite_renders if row else 0
+
+
+def reserve(shop, day) -> None:
+    with transaction.atomic():
+        quota_reserve(shop=shop, day=day)
+
+
+def test_daily_quota_is_enforced_and_named():
+    shop = make_shop(daily_quota=3, monthly_quota=300)
+    today = timezone.localdate()
+    for _ in range(3):
+        reserve(shop, today)
+    with pytest.raises(AppError) as exc:
+        reserve(shop, today)
+    assert (exc.value.code, exc.value.status, exc.value.message) == (
+        "quota_exceeded",
+        402,
+        "Daily render limit reached (3 per day).",
+    )
+    assert used(shop, today) == 3
+
+
+def test_monthly_quota_counts_the_whole_month_only():
+    shop = make_shop(daily_quota=10, monthly_quota=4)
+    day = timezone.localdate().replace(day=15)
+    make_usage(shop=shop, date=day.replace(day=1), composite_renders=2)
+    make_usage(
+        shop=shop, date=day.replace(day=1) - timedelta(days=1), composite_renders=50
+    )
+    reserve(shop, day)
+    reserve(shop, day)
+    with pytest.raises(AppError) as exc:
+        reserve(shop, day)
+    assert (exc.value.code, exc.value.status, exc.value.message) == (
+        "quota_exceeded",
+        402,
+        "Monthly render limit reached (4 per month).",
+    )
+    assert used(shop, day) == 2
+
+
+def test_zero_quota_refuses_the_first_render():
+    shop = make_shop(daily_quota=0, monthly_quota=300)
+    with pytest.raises(AppError):
+        reserve(shop, timezone.localdate())
+    assert used(shop, timezone.localdate()) == 0
+
+
+def test_release_gives_back_one_and_never_goes_negative():
+    shop = make_shop()
+    today = timezone.localdate()
+    reserve(shop, today)
+    reserve(shop, today)
+    quota_release(shop_id=shop.id, day=today)
+    assert used(shop, today) == 1
+    quota_release(shop_id=shop.id, day=today)
+    quota_release(shop_id=shop.id, day=today)
+    assert used(shop, today) == 0
+
+
+def test_quotas_are_per_shop():
+    first = make_shop(daily_quota=1)
+    second = make_shop(daily_quota=1)
+    today = timezone.localdate()
+    reserve(first, today)
+    reserve(second, today)
+    assert (used(first, today), used(second, today)) == (1, 1)
+
+
+def test_rate_limit_counts_hits_per_key_and_window():
+    allowed = [rate_limit_allow(key="room-a", limit=3, window_s=3600) for _ in range(5)]
+    assert allowed == [True, True, True, False, False]
+    assert rate_limit_allow(key="room-b", limit=3, window_s=3600)
+
+
+def test_rate_limit_opens_again_in_the_next_window():
+    # Start right after a window boundary so both hits share a window.
+    time.sleep(1 - time.time() % 1 + 0.01)
+    assert rate_limit_allow(key="room-c", limit=1, window_s=1)
+    assert not rate_limit_allow(key="room-c", limit=1, window_s=1)
+    time.sleep(1.0)
+    assert rate_limit_allow(key="room-c", limit=1, window_s=1)
