@@ -195,8 +195,12 @@ ROOM_SESSION_TTL_HOURS = env.int("ROOM_SESSION_TTL_HOURS", default=24)
 
 # --- Shopify -----------------------------------------------------------------------
 
-SHOPIFY_API_KEY = env.str("SHOPIFY_API_KEY", default="")
-SHOPIFY_API_SECRET = env.str("SHOPIFY_API_SECRET", default="")
+# In DEBUG the app runs without a Partner app (the demo's proxy emulator signs with
+# this dev secret); the production check requires real values.
+SHOPIFY_API_KEY = env.str("SHOPIFY_API_KEY", default="dev-api-key" if DEBUG else "")
+SHOPIFY_API_SECRET = env.str(
+    "SHOPIFY_API_SECRET", default=f"dev-{SECRET_KEY}" if DEBUG else ""
+)
 # The previous secret, accepted for verification while a rotation is under way.
 SHOPIFY_API_SECRET_OLD = env.str("SHOPIFY_API_SECRET_OLD", default="")
 SHOPIFY_APP_URL = env.str("SHOPIFY_APP_URL", default="http://localhost:8000")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("storage/read/<str:token>", storage_views.read, name="storage-read"),
     # Shopify forwards https://{shop}/apps/see-it/<path> to /proxy/<path>.
     path("proxy/", include("renders.urls")),
+    path("preview/", include("seeitnow.preview.urls")),
     path("", include("shops.urls")),
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -25,17 +26,18 @@ class Command(BaseCommand):
             self.style.SUCCESS("See It Now is starting.")
             + f"""
   Staff admin (Django):     {base}/admin/      (user: demo  password: demo-pass-2026)
-  Merchant app (demo shop): {base}/app/?shop={demo}
-  Storefront preview:       {base}/preview/?shop={demo}
+  Demo storefront:          {base}/preview/   (shop {demo})
   Health:                   {base}/healthz
 Press Ctrl-C to stop.
 """
         )
         manage = [sys.executable, "manage.py"]
+        # Signed upload and image URLs point at this server unless configured.
+        env = {"SHOPIFY_APP_URL": base, **os.environ}
         processes = [
-            subprocess.Popen([*manage, "qcluster"]),  # noqa: S603
+            subprocess.Popen([*manage, "qcluster"], env=env),  # noqa: S603
             subprocess.Popen(  # noqa: S603
-                [*manage, "runserver", f"{host}:{port}", "--noreload"]
+                [*manage, "runserver", f"{host}:{port}", "--noreload"], env=env
             ),
         ]
         try:

@@ -1,0 +1,13 @@
+"""Dev storefront routes, mounted under `preview/`."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from seeitnow.preview import views
+
+urlpatterns = [
+    path("", views.storefront, name="preview-storefront"),
+    path("products/<slug:handle>", views.product, name="preview-product"),
+    path("apps/see-it/<path:path>", views.app_proxy, name="preview-app-proxy"),
+]
