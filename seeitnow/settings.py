@@ -130,7 +130,9 @@ Q_CLUSTER = {
     "ack_failures": True,
     "catch_up": False,
     "save_limit": 1000,
-    "poll": 0.2,
+    # How often the ORM broker looks for new tasks: a render's first variant waits
+    # on it (bench/bench_render.py); Redis needs no polling.
+    "poll": env.float("Q_POLL_S", default=0.05),
     "label": "Task queue",
 }
 if REDIS_URL:

@@ -15,6 +15,7 @@ image requests get a Pillow JPEG at the requested aspect ratio and text requests
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
 import json
@@ -169,8 +170,13 @@ class _Upload:
     mime_type: str | None
 
 
+@functools.lru_cache(maxsize=32)
 def make_jpeg(size: tuple[int, int], *, mime_type: str = "image/jpeg") -> bytes:
-    """A small real image (JPEG or PNG) with a drawn rectangle, `size` pixels."""
+    """A small real image (JPEG or PNG) with a drawn rectangle, `size` pixels.
+
+    Cached: the real service does not spend this machine's CPU on its images, so
+    the fake should not either (it shares the cores with the app in benchmarks).
+    """
     im = Image.new("RGB", size, (182, 170, 150))
     draw = ImageDraw.Draw(im)
     w, h = size
