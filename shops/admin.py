@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from seeitnow.admin_utils import pretty_json
 from shops.models import Session, Shop, UsageDaily
+from shops.services import shop_delete
 
 
 class UsageDailyInline(admin.TabularInline):
@@ -32,6 +33,14 @@ class ShopAdmin(admin.ModelAdmin):
     readonly_fields = ["id", "created_at", "settings_pretty", "access_token_state"]
     exclude = ["access_token", "settings_json"]
     inlines = [UsageDailyInline]
+
+    # Deleting a shop here removes its stored files too, not only its rows.
+    def delete_model(self, request, obj: Shop) -> None:
+        shop_delete(shop=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for shop in queryset:
+            shop_delete(shop=shop)
 
     @admin.display(boolean=True, description="Installed", ordering="uninstalled_at")
     def installed(self, obj: Shop) -> bool:

@@ -148,16 +148,29 @@ def shop_uninstall(*, shop_domain: str) -> Shop | None:
     return shop
 
 
-def shop_redact(*, shop_domain: str) -> bool:
+def shop_delete(*, shop: Shop) -> int:
     """Delete the shop, every row that belongs to it and its stored files.
 
-    Shopify sends shop/redact 48 h after an uninstall; a shop that has been
-    reinstalled since is left alone. Files go first: if a deletion fails the rows
-    still say what is left, and Shopify's retry of the webhook finishes the job.
-    Returns whether the shop was deleted.
+    Files go first: if a deletion fails the rows still say what is left, and a
+    retry finishes the job. Returns how many files were deleted.
     """
     from renders.models import RenderRun
 
+    run_ids = RenderRun.objects.filter(shop=shop).values_list("id", flat=True)
+    prefixes = [f"rooms/{shop.pk}/", f"shops/{shop.pk}/"]
+    prefixes += [storage.variant_prefix(run_id=run_id) for run_id in run_ids]
+    deleted = sum(storage.delete_prefix(prefix) for prefix in prefixes)
+    Session.objects.filter(shop=shop.shop_domain).delete()
+    shop.delete()
+    return deleted
+
+
+def shop_redact(*, shop_domain: str) -> bool:
+    """shop/redact: delete the shop with its rows and files (see shop_delete).
+
+    Shopify sends it 48 h after an uninstall; a shop that has been reinstalled
+    since is left alone. Returns whether the shop was deleted.
+    """
     shop = Shop.objects.filter(shop_domain=shop_domain).first()
     if shop is not None and shop.is_installed:
         logger.warning("shop/redact for installed shop %s ignored", shop_domain)
@@ -165,11 +178,7 @@ def shop_redact(*, shop_domain: str) -> bool:
     Session.objects.filter(shop=shop_domain).delete()
     if shop is None:
         return False
-    run_ids = RenderRun.objects.filter(shop=shop).values_list("id", flat=True)
-    prefixes = [f"rooms/{shop.pk}/", f"shops/{shop.pk}/"]
-    prefixes += [storage.variant_prefix(run_id=run_id) for run_id in run_ids]
-    deleted = sum(storage.delete_prefix(prefix) for prefix in prefixes)
-    shop.delete()
+    deleted = shop_delete(shop=shop)
     logger.info("shop %s redacted: %d files deleted", shop_domain, deleted)
     return True
 

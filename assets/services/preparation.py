@@ -54,14 +54,17 @@ def _default_asset(*, shop: Shop, product_id: str) -> ProductAsset:
 def asset_register(*, shop: Shop, product: CatalogProduct) -> ProductAsset:
     """The product's default asset with its catalog details, without preparing it."""
     asset = _default_asset(shop=shop, product_id=product.id)
-    ProductAsset.objects.filter(pk=asset.pk).update(
-        product_title=product.title,
-        product_type=product.product_type or None,
-        source_image_id=product.featured_image or "",
-        source_image_url=product.featured_image or "",
-        updated_at=timezone.now(),
-    )
-    asset.refresh_from_db()
+    details = {
+        "product_title": product.title,
+        "product_type": product.product_type or None,
+        "source_image_id": product.featured_image or "",
+        "source_image_url": product.featured_image or "",
+    }
+    if any(getattr(asset, name) != value for name, value in details.items()):
+        ProductAsset.objects.filter(pk=asset.pk).update(
+            **details, updated_at=timezone.now()
+        )
+        asset.refresh_from_db()
     return asset
 
 

@@ -135,3 +135,30 @@ def test_prompt_versions_are_read_only_for_staff(staff_client):
     assert response.status_code == 403
     version.refresh_from_db()
     assert version.version == 1
+
+
+def test_deleting_a_shop_in_the_admin_removes_its_files(staff_client, shop, other_shop):
+    from seeitnow import storage
+
+    asset = make_ready_asset(shop=shop)
+    room = make_room(shop=shop)
+    run = make_run(asset=asset, room=room)
+    keys = [
+        asset.prepared_image_key,
+        f"rooms/{shop.pk}/{room.pk}/canonical.jpg",
+        f"see-it-now/{run.pk}/V01.jpg",
+    ]
+    kept = f"rooms/{other_shop.pk}/x/canonical.jpg"
+    for key in [*keys, kept]:
+        storage.save(key, b"\xff\xd8 image", content_type="image/jpeg")
+
+    response = staff_client.post(
+        reverse("admin:shops_shop_delete", args=[shop.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not any(storage.exists(key) for key in keys)
+    assert storage.exists(kept)
+    from shops.models import Shop
+
+    assert list(Shop.objects.all()) == [other_shop]

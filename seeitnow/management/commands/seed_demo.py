@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -14,6 +13,7 @@ from assets.services import asset_begin_preparation, asset_go_live, asset_regist
 from seeitnow.demo.images import DEMO_PRODUCTS
 from shops.catalog import DemoCatalog
 from shops.models import Shop
+from shops.services import shop_ensure_demo, shop_set_plan
 
 DEMO_USER = "demo"
 # A local demo login, printed on purpose.
@@ -55,25 +55,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Staff user: {DEMO_USER} / {DEMO_PASSWORD}")
 
     def _shop(self) -> Shop:
-        plan = settings.PLANS[DEMO_PLAN]
-        shop, _ = Shop.objects.update_or_create(
-            shop_domain=settings.DEMO_SHOP_DOMAIN,
-            defaults={
-                "shopify_shop_id": "demo",
-                "plan": DEMO_PLAN,
-                "daily_quota": plan["daily_quota"],
-                "monthly_quota": plan["monthly_quota"],
-                "uninstalled_at": None,
-            },
-            create_defaults={
-                "shopify_shop_id": "demo",
-                "access_token": "demo-shop-has-no-shopify-token",
-                "plan": DEMO_PLAN,
-                "daily_quota": plan["daily_quota"],
-                "monthly_quota": plan["monthly_quota"],
-            },
-        )
-        return shop
+        # A generous plan, so a demo can render a lot in one day.
+        return shop_set_plan(shop=shop_ensure_demo(), plan=DEMO_PLAN)
 
     def _prepare(self, shop: Shop, product_id: str, title: str) -> None:
         asset = asset_default_for_product(shop=shop, product_id=product_id)
