@@ -6,7 +6,6 @@ the asset `failed` with a message a merchant can act on.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 import time
@@ -29,6 +28,7 @@ from assets.services import (
     asset_mark_ready,
     cutout_key,
     shop_prompt_addition,
+    source_fingerprint,
 )
 from assets.versions import ensure_prompt_version
 from seeitnow import storage
@@ -54,23 +54,6 @@ class PreparationError(Exception):
 class PreparationOutcome:
     asset: ProductAsset
     retryable: bool = False
-
-
-def source_fingerprint(product: CatalogProduct) -> dict[str, str]:
-    """What the facts were extracted from, to tell later whether it changed."""
-    text = "\n".join(
-        [
-            product.title,
-            product.description,
-            product.product_type,
-            product.vendor,
-            ",".join(sorted(product.tags)),
-        ]
-    )
-    return {
-        "image": product.featured_image or "",
-        "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
-    }
 
 
 def _image_input(data: bytes, *, max_side: int) -> ImageInput:
@@ -214,7 +197,16 @@ def run_preparation(*, asset_id: object) -> PreparationOutcome:
         prompt_pack=pack,
         prompt_pack_version=version.version,
         prompt_version=version.version,
-        field_source={"extracted_from": source_fingerprint(product)},
+        field_source={
+            "extracted_from": source_fingerprint(
+                title=product.title,
+                description=product.description,
+                product_type=product.product_type,
+                vendor=product.vendor,
+                tags=product.tags,
+                image=product.featured_image or "",
+            )
+        },
         gemini_file_uri=None,
         gemini_file_expires_at=None,
     )

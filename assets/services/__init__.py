@@ -15,6 +15,7 @@ from assets.services.preparation import (
     assets_prepare_batch,
     assets_reprepare_outdated,
     cutout_key,
+    source_fingerprint,
 )
 from assets.services.status import (
     InvalidTransition,
@@ -46,4 +47,5 @@ __all__ = [
     "assets_reprepare_outdated",
     "cutout_key",
     "shop_prompt_addition",
+    "source_fingerprint",
 ]

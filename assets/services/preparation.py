@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_q.tasks import async_task
@@ -136,6 +137,28 @@ def assets_reprepare_outdated(*, shop: Shop) -> dict[str, list]:
     return assets_prepare_batch(shop=shop, product_ids=ids)
 
 
+def source_fingerprint(
+    *,
+    title: str,
+    description: str,
+    product_type: str,
+    vendor: str,
+    tags: list[str],
+    image: str,
+) -> dict[str, str]:
+    """What a product's facts are extracted from, to tell later whether it changed.
+
+    Our own storefront tag is left out: enabling a product must not look like an
+    edit of it. The image URL is kept without its cache-busting query.
+    """
+    kept_tags = sorted(t for t in tags if t != settings.SHOPIFY_LIVE_TAG)
+    text = "\n".join([title, description, product_type, vendor, ",".join(kept_tags)])
+    return {
+        "image": _image_identity(image),
+        "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+    }
+
+
 def asset_refresh_from_product_update(*, shop: Shop, payload: dict) -> bool:
     """products/update webhook: re-prepare when the image or the text changed.
 
@@ -147,26 +170,25 @@ def asset_refresh_from_product_update(*, shop: Shop, payload: dict) -> bool:
     ).first()
     if asset is None or asset.status not in (S.READY, S.LIVE, S.FAILED):
         return False
-    seen = (asset.field_source or {}).get("extracted_from") or {}
     image = (payload.get("image") or {}).get("src") or ""
     if not image and payload.get("images"):
         image = payload["images"][0].get("src") or ""
     tags = payload.get("tags") or ""
     if isinstance(tags, str):
         tags = [t.strip() for t in tags.split(",") if t.strip()]
-    text = "\n".join(
-        [
-            payload.get("title") or "",
-            payload.get("body_html") or "",
-            payload.get("product_type") or "",
-            payload.get("vendor") or "",
-            ",".join(sorted(tags)),
-        ]
+    current = source_fingerprint(
+        title=payload.get("title") or "",
+        description=payload.get("body_html") or "",
+        product_type=payload.get("product_type") or "",
+        vendor=payload.get("vendor") or "",
+        tags=tags,
+        image=image,
     )
-    changed = _image_identity(image) != _image_identity(
-        seen.get("image", "")
-    ) or hashlib.sha256(text.encode()).hexdigest() != seen.get("text_sha256")
-    if not changed:
+    seen = (asset.field_source or {}).get("extracted_from") or {}
+    if current == {
+        "image": _image_identity(seen.get("image", "")),
+        "text_sha256": seen.get("text_sha256"),
+    }:
         return False
     asset_prepare(shop=shop, product_id=product_id)
     return True

@@ -353,6 +353,10 @@ def test_product_update_webhook_re_prepares_only_on_a_real_change(
         "image": {"src": product.featured_image + "?v=123"},
     }
     assert asset_refresh_from_product_update(shop=demo_shop, payload=payload) is False
+    # Going live adds our storefront tag: that is not an edit of the product.
+    asset_go_live(asset=asset)
+    tagged = {**payload, "tags": payload["tags"] + ", see-it-live"}
+    assert asset_refresh_from_product_update(shop=demo_shop, payload=tagged) is False
 
     with django_capture_on_commit_callbacks(execute=False):
         changed = asset_refresh_from_product_update(
