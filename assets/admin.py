@@ -5,9 +5,27 @@ from django.contrib import admin, messages
 from django.db import models
 
 from assets.models import ProductAsset, PromptVersion
+from assets.selectors import current_prompt_version_number, outdated_filter
 from assets.services import asset_go_live, asset_go_offline, assets_prepare_batch
 from seeitnow.admin_utils import pretty_json, thumbnail
 from seeitnow.http import AppError
+
+
+class PromptVersionStateFilter(admin.SimpleListFilter):
+    title = "prompt configuration"
+    parameter_name = "prompts"
+
+    def lookups(self, request, model_admin):
+        return [("outdated", "Prepared under an older one"), ("current", "Current")]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        outdated = outdated_filter(current_prompt_version_number())
+        if self.value() == "outdated":
+            return queryset.filter(outdated)
+        return queryset.exclude(outdated)
+
 
 JSON_FIELDS = [
     "extracted_facts",
@@ -35,7 +53,14 @@ class ProductAssetAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     list_display_links = ["cutout_thumb", "__str__"]
-    list_filter = ["status", "enabled", "prep_strategy", "is_default", "shop"]
+    list_filter = [
+        "status",
+        PromptVersionStateFilter,
+        "enabled",
+        "prep_strategy",
+        "is_default",
+        "shop",
+    ]
     search_fields = ["product_title", "product_id", "shop__shop_domain"]
     list_select_related = ["shop"]
     date_hierarchy = "updated_at"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from assets.models import AssetStatus, ProductAsset, PromptVersion
+from assets.models import AssetStatus, ProductAsset
+from assets.versions import ensure_prompt_version
 from shops.models import Shop
 
 
@@ -27,21 +28,20 @@ def assets_by_product(*, shop: Shop, product_ids: list[str]) -> dict[str, Produc
     return {asset.product_id: asset for asset in rows}
 
 
-def current_prompt_version_number() -> int | None:
-    return (
-        PromptVersion.objects.order_by("-version")
-        .values_list("version", flat=True)
-        .first()
+def current_prompt_version_number() -> int:
+    """The version of the running prompt configuration (recorded on first use)."""
+    return ensure_prompt_version().version
+
+
+def outdated_filter(current: int) -> Q:
+    """Prepared assets whose prompt pack predates prompt version `current`."""
+    return Q(status__in=[AssetStatus.READY, AssetStatus.LIVE]) & (
+        Q(prompt_pack_version__lt=current) | Q(prompt_pack_version__isnull=True)
     )
 
 
 def assets_outdated(*, shop: Shop) -> QuerySet[ProductAsset]:
-    """Prepared assets whose prompt pack predates the latest prompt version."""
-    latest = current_prompt_version_number()
-    if latest is None:
-        return ProductAsset.objects.none()
-    return ProductAsset.objects.filter(
-        shop=shop,
-        is_default=True,
-        status__in=[AssetStatus.READY, AssetStatus.LIVE],
-    ).filter(Q(prompt_pack_version__lt=latest) | Q(prompt_pack_version__isnull=True))
+    """The shop's products prepared under an older prompt configuration."""
+    return ProductAsset.objects.filter(shop=shop, is_default=True).filter(
+        outdated_filter(current_prompt_version_number())
+    )

@@ -235,7 +235,9 @@ PLANS = {
     },
     "pro": {"name": "Pro", "price": 49, "daily_quota": 100, "monthly_quota": 3000},
 }
-PLANS.update(json.loads(env.str("PLANS_JSON", default="{}")))
+# Each plan given in PLANS_JSON is merged over its default (or is a new plan).
+for _plan, _values in json.loads(env.str("PLANS_JSON", default="{}")).items():
+    PLANS[_plan] = {**PLANS.get(_plan, {}), **_values}
 DEFAULT_PLAN = "free"
 
 # --- AI ------------------------------------------------------------------------------

@@ -66,12 +66,17 @@ def asset_mark_preparing(*, asset: ProductAsset) -> ProductAsset:
 
 
 def asset_mark_ready(*, asset: ProductAsset, **fields: Any) -> ProductAsset:
-    """preparing → ready, writing the prepared fields. Raises InvalidTransition."""
+    """preparing → ready, writing the prepared fields. Raises InvalidTransition.
+
+    `retry_count` counts failures since the last success, so automatic retries
+    are bounded per episode of trouble, not over the product's lifetime.
+    """
     return _transition(
         asset=asset,
         sources={S.PREPARING},
         target=S.READY,
         error_message=None,
+        retry_count=0,
         **fields,
     )
 

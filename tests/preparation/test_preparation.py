@@ -381,3 +381,32 @@ def test_outdated_products_are_found_and_re_prepared(
     with django_capture_on_commit_callbacks(execute=False):
         result = assets_reprepare_outdated(shop=demo_shop)
     assert result == {"queued": [ARMCHAIR], "skipped": []}
+
+
+def test_a_prompt_configuration_change_makes_products_outdated(
+    demo_shop, prepare, settings, staff_client
+):
+    from django.urls import reverse
+
+    from assets.selectors import assets_outdated
+
+    asset = prepare(demo_shop, ARMCHAIR)
+    assert list(assets_outdated(shop=demo_shop)) == []
+
+    settings.GEMINI_TEXT_MODEL = "gemini-next-flash"  # a new configuration deployed
+
+    assert list(assets_outdated(shop=demo_shop)) == [asset]
+    url = reverse("admin:assets_productasset_changelist")
+    outdated = staff_client.get(url, {"prompts": "outdated"})
+    current = staff_client.get(url, {"prompts": "current"})
+    assert asset.product_title in outdated.content.decode()
+    assert asset.product_title not in current.content.decode()
+
+
+def test_success_resets_the_automatic_retry_budget(demo_shop, prepare):
+    asset = prepare(demo_shop, "8999999999")  # not in the catalog: fails
+    assert asset.retry_count == 1
+    asset.product_id = ARMCHAIR
+    asset.save(update_fields=["product_id"])
+    asset = prepare(demo_shop, ARMCHAIR)
+    assert (asset.status, asset.retry_count) == (AssetStatus.READY, 0)

@@ -44,3 +44,19 @@ def test_seed_demo_prepares_the_demo_shop_and_is_idempotent(
     call_command("seed_demo", stdout=out)
     assert {a.pk: a.updated_at for a in ProductAsset.objects.all()} == before
     assert out.getvalue().count("live (up to date)") == 5
+
+
+@pytest.mark.django_db
+def test_seed_demo_resumes_a_preparation_an_interrupted_run_left(
+    media_root, _demo_media_cache
+):
+    shutil.copytree(_demo_media_cache, media_root / "demo")
+    call_command("seed_demo", stdout=io.StringIO())
+    ProductAsset.objects.filter(product_id="8000000001").update(
+        status=AssetStatus.PREPARING, enabled=False
+    )
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    asset = ProductAsset.objects.get(product_id="8000000001")
+    assert (asset.status, asset.enabled) == (AssetStatus.LIVE, True)
