@@ -73,8 +73,10 @@ class Command(BaseCommand):
             or asset.status != AssetStatus.READY
             or (asset.prompt_pack_version != current)
         ):
-            with transaction.atomic():
-                asset = asset_begin_preparation(shop=shop, product_id=product_id)
+            # An interrupted run of this command leaves `preparing`: resume it.
+            if asset is None or asset.status != AssetStatus.PREPARING:
+                with transaction.atomic():
+                    asset = asset_begin_preparation(shop=shop, product_id=product_id)
             asset = run_preparation(asset_id=asset.pk).asset
         if asset.status == AssetStatus.READY:
             asset = asset_go_live(asset=asset)
