@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from assets.models import PromptVersion
 from assets.prompts import config_snapshot, prompt_hashes
 from assets.versions import ensure_prompt_version
+from tests.concurrency import run_at_once
 
 
 @pytest.mark.django_db
@@ -47,23 +45,7 @@ def test_a_configuration_change_adds_the_next_version(settings):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_callers_create_one_row():
-    barrier = threading.Barrier(6)
-    results, errors = [], []
-
-    def worker():
-        try:
-            barrier.wait()
-            results.append(ensure_prompt_version().version)
-        except Exception as exc:  # noqa: BLE001 - collected for the assertion
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = run_at_once(lambda: ensure_prompt_version().version, threads=6)
 
     assert errors == []
     assert results == [1] * 6
