@@ -78,6 +78,27 @@ def test_nothing_known_is_reported_honestly():
         ("thickness 2,5 cm", {"thickness": 2.5}),
         ("6 ft tall", {"h": 182.9}),
         ("Dimensions (cm): 40 x 40 x 38", {"unlabelled": (40.0, 40.0, 38.0)}),
+        ("W x D x H: 80 x 30 x 180 cm", {"w": 80.0, "d": 30.0, "h": 180.0}),
+        (
+            "Dimensions (H x W x D): 180 x 80 x 30 cm",
+            {"h": 180.0, "w": 80.0, "d": 30.0},
+        ),
+        ("WxDxH 120x45x75cm", {"w": 120.0, "d": 45.0, "h": 75.0}),
+        ("W x H: 24 x 36 in", {"w": 61.0, "h": 91.4}),
+        ("L x W: 200 x 300 cm", {"l": 200.0, "w": 300.0}),
+        ("Size (W x L): 5' x 8'", {"w": 152.4, "l": 243.8}),
+        ("Width x Height (cm): 50 x 70", {"w": 50.0, "h": 70.0}),
+        ("H x W in inches: 30 x 20", {"h": 76.2, "w": 50.8}),
+        ("\u00d8 x H: 30 x 45 cm", {"diameter": 30.0, "h": 45.0}),
+        ("Dimensions: 40 (W) x 40 (D) x 38 (H) cm", {"w": 40.0, "d": 40.0, "h": 38.0}),
+        # A label on the value beats the header, the header beats the default order.
+        (
+            "Height 92 cm. W x D x H: 80 x 30 x 180 cm",
+            {"h": 92.0, "w": 80.0, "d": 30.0},
+        ),
+        # A header that names another number of axes than follow is ignored.
+        ("W x D x H: 80 x 30 cm", {"unlabelled": (80.0, 30.0)}),
+        ("W x H", {}),
         ("A lovely 3 seater in 2 colours", {}),
         ("Model 2024 x 3", {}),
     ],

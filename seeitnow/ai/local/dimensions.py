@@ -57,6 +57,15 @@ _LABELLED_AFTER = re.compile(
     re.IGNORECASE,
 )
 
+# "W x D x H: 80 x 30 x 180 cm", "Dimensions (H x W x D): ...": a header naming the
+# axis order of the numbers that follow it (optionally after "(cm)" or a colon).
+_HEADER = re.compile(
+    rf"(?<![\w.])(?P<axes>(?:{_LABEL_WORDS})(?:\s*[x*]\s*(?:{_LABEL_WORDS})){{1,2}})"
+    r"(?![\w])(?=(?P<gap>\s*\)?\s*(?:\(\s*[a-z]+\s*\)|in [a-z]+)?\s*[:=-]?\s*)\d)",
+    re.IGNORECASE,
+)
+_HEADER_SEP = re.compile(r"\s*[x*]\s*", re.IGNORECASE)
+
 # "Dimensions (cm): 40 x 40 x 38" declares the unit before bare numbers.
 _DECLARED_UNIT = re.compile(
     r"\(\s*(cm|mm|in|inch(?:es)?|ft|feet|m)\s*\)|\bin (cm|mm|inches|feet)\b",
@@ -168,17 +177,24 @@ def _from_group(
 
 
 def parse_dimensions(text: str) -> ParsedDimensions:
-    """Find labelled or W x D x H style dimensions in `text`, converted to cm."""
+    """Find labelled, header-ordered or W x D x H dimensions in `text`, in cm."""
     # "40cm (dia) x 45cm (h)": a bracketed label reads like a bare one.
     text = re.sub(rf"\(\s*({_LABEL_WORDS})\s*\)", r"\1", _normalise(text), flags=re.I)
+    # Three tiers: a label on the value itself ("H 92 cm") beats a header's axis
+    # order ("W x D x H: ..."), which beats the default order of bare numbers.
     found: dict[str, float] = {}
+    ordered: dict[str, float] = {}
     unlabelled: tuple[float, ...] = ()
 
-    def take(values: list[tuple[float, str | None]]) -> tuple[float, ...]:
+    def take(
+        values: list[tuple[float, str | None]], axes: tuple[str | None, ...]
+    ) -> tuple[float, ...]:
         bare = []
-        for v, label in values:
+        for (v, label), axis in zip(values, axes, strict=True):
             if label:
                 found.setdefault(label, v)
+            elif axis:
+                ordered.setdefault(axis, v)
             else:
                 bare.append(v)
         return tuple(bare)
@@ -187,6 +203,18 @@ def parse_dimensions(text: str) -> ParsedDimensions:
     text = _FEET_INCHES.sub(
         lambda m: f'{int(m.group(1)) * 12 + float(m.group(2)):g}"', text
     )
+    # Headers are blanked out (same length, so offsets hold) and remembered by the
+    # offset of the first number they name.
+    headers: dict[int, tuple[str, ...]] = {}
+
+    def header(m: re.Match) -> str:
+        axes = _HEADER_SEP.split(m.group("axes"))
+        headers[m.end() + len(m.group("gap"))] = tuple(
+            _LABEL_KEY[a.lower()] for a in axes
+        )
+        return " " * len(m.group(0))
+
+    text = _HEADER.sub(header, text)
     for pattern, count in ((_TRIPLE, 3), (_PAIR, 2)):
         for m in pattern.finditer(text):
             before = _DECLARED_UNIT.findall(text[max(0, m.start() - 40) : m.start()])
@@ -194,11 +222,14 @@ def parse_dimensions(text: str) -> ParsedDimensions:
             group = _from_group(_group_items(m, count), declared)
             if group is None:
                 continue
-            bare = take(group["values"])
+            axes = headers.get(m.start(), ())
+            if len(axes) != count:  # a header naming other axes is not trusted
+                axes = (None,) * count
+            bare = take(group["values"], axes)
             if bare and not unlabelled:
                 unlabelled = bare
             text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
-        if found or unlabelled:
+        if found or ordered or unlabelled:
             break
     for pattern in (_LABELLED, _LABELLED_AFTER):
         for m in pattern.finditer(text):
@@ -207,6 +238,8 @@ def parse_dimensions(text: str) -> ParsedDimensions:
                 continue
             key = _LABEL_KEY[m.group("label").lower()]
             found.setdefault(key, round(_num(m.group("num")) * CM_PER_UNIT[unit], 1))
+    for key, value in ordered.items():
+        found.setdefault(key, value)
     return ParsedDimensions(
         h=found.get("h"),
         w=found.get("w"),
