@@ -77,6 +77,12 @@ def room_confirm(request: HttpRequest) -> JsonResponse:
 # =================================================================================
 
 
+@app_proxy_required(allowlist=False)
+def not_found(request: HttpRequest) -> JsonResponse:
+    """Any other path under the proxy: JSON 404, only once the request verified."""
+    raise AppError("not_found", "Unknown storefront route.", 404)
+
+
 # =================================================================================
 # See-it-now renders: render, poll, select
 # =================================================================================

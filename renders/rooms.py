@@ -48,7 +48,7 @@ class InvalidImage(ValueError):
 
 
 class InvalidCropParams(ValueError):
-    """crop_params is malformed or out of range."""
+    """crop_params is malformed, out of range, or its rectangle is not its ratio."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,22 @@ def parse_crop_params(raw: Any) -> CropParams | None:
     return CropParams(label, value, x, y, min(w, 1 - x), min(h, 1 - y))
 
 
+def _check_crop_shape(crop: CropParams, width: int, height: int) -> None:
+    """The rectangle's pixel shape on this image must be its label's ratio.
+
+    The label is what the image model is told, so a strip labelled 16:9 would
+    mislead it. Allow the widget's rounding: 2 %, or one whole pixel per side.
+    """
+    crop_w, crop_h = crop.w * width, crop.h * height
+    ratio = RATIOS[crop.ratio_label]
+    slack = max(RATIO_VALUE_TOLERANCE * crop_h * ratio, 1 + ratio)
+    if abs(crop_w - crop_h * ratio) > slack:
+        raise InvalidCropParams(
+            f"crop_rect_norm is {round(crop_w)}x{round(crop_h)} px, "
+            f"which is not {crop.ratio_label}."
+        )
+
+
 def nearest_ratio(width: int, height: int) -> str:
     """Label of the supported ratio closest to width:height (in log space)."""
     actual = math.log(width / height)
@@ -164,10 +180,16 @@ def canonicalise(
     max_pixels: int,
     max_long_side: int = MAX_LONG_SIDE,
 ) -> CanonicalImage:
-    """Normalise a room photo to the canonical JPEG. Raises InvalidImage."""
+    """Normalise a room photo to the canonical JPEG.
+
+    Raises InvalidImage, or InvalidCropParams when the crop rectangle's shape on
+    this image is not its ratio label.
+    """
     image = _open(data, max_pixels)
     try:
         return _canonicalise(image, crop=crop, max_long_side=max_long_side)
+    except InvalidCropParams:
+        raise
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         # Pillow reports truncated or corrupt data lazily, at decode time.
         raise InvalidImage("The image is truncated or corrupt") from exc
@@ -186,6 +208,8 @@ def _canonicalise(
         label = nearest_ratio(width, height)
         x, y, w, h = _centre_crop(width, height, label)
         crop = CropParams(label, RATIOS[label], x, y, w, h)
+    else:
+        _check_crop_shape(crop, width, height)
     crop_w, crop_h = crop.w * width, crop.h * height
     long_side = max(crop_w, crop_h)
     scale = min(1.0, max_long_side / long_side)

@@ -136,6 +136,8 @@ def room_session_confirm(
         canonical = rooms.canonicalise(
             data, crop=crop, max_pixels=settings.IMAGE_MAX_PIXELS
         )
+    except rooms.InvalidCropParams as exc:
+        raise AppError("invalid_crop_params", str(exc)) from exc
     except rooms.InvalidImage as exc:
         raise AppError("invalid_image", str(exc)) from exc
 
@@ -152,6 +154,9 @@ def room_session_confirm(
     room.canonical_room_crop = canonical.crop
     room.canonical_created_at = now
     room.last_used_at = now
+    # A copy of the previous canonical image at Gemini would be rendered instead.
+    room.gemini_file_uri = None
+    room.gemini_file_expires_at = None
     room.save(
         update_fields=[
             "canonical_room_image_key",
@@ -162,6 +167,8 @@ def room_session_confirm(
             "canonical_room_crop",
             "canonical_created_at",
             "last_used_at",
+            "gemini_file_uri",
+            "gemini_file_expires_at",
         ]
     )
     logger.info(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 
 from renders import proxy
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("see-it-now/render", proxy.render, name="proxy-render"),
     path("see-it-now/render/<str:run_id>", proxy.render_poll, name="proxy-render-poll"),
     path("see-it-now/select", proxy.select, name="proxy-select"),
+    # Last: Django's own 404 would be an HTML page the widget cannot read.
+    re_path(r"^.*$", proxy.not_found, name="proxy-not-found"),
 ]

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 
 from seeitnow.http import AppError, error_response, json_error
@@ -129,7 +130,8 @@ def app_proxy_required(
     uninstalled shop → 404 `shop_not_found`; not allowlisted → 403
     `see_it_now_not_enabled` (pass `allowlist=False` to check it later with
     `require_allowlisted`). Every answer carries `Cache-Control: no-store` and CORS
-    for `https://{shop}`; OPTIONS → 204; AppError → its JSON.
+    for `https://{shop}`; OPTIONS → 204; AppError → its JSON; a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE → 413 `payload_too_large`.
     """
 
     def decorate(view: Callable) -> Callable:
@@ -157,6 +159,10 @@ def app_proxy_required(
                 response = view(request, *args, **kwargs)
             except AppError as exc:
                 response = error_response(exc)
+            except RequestDataTooBig:
+                response = json_error(
+                    "payload_too_large", "Request body is too large.", 413
+                )
             except Exception:
                 logger.exception("proxy view %s failed", request.path)
                 response = json_error("internal_error", "Something went wrong.", 500)

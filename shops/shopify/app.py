@@ -76,18 +76,20 @@ def admin_http_client() -> httpx.Client:
     return httpx.Client(timeout=HTTP_TIMEOUT_S, transport=transport)
 
 
-def package_request(request: HttpRequest, *, strict_body: bool = False) -> dict:
-    """The raw request in the package's shape: method, all headers, full URL, body.
+def package_request(request: HttpRequest, *, with_body: bool = False) -> dict:
+    """The request in the package's shape: method, all headers, full URL, body.
 
-    With `strict_body` a body that is not UTF-8 raises UnicodeDecodeError (the
-    package verifies HMACs over the decoded text, so such a body cannot verify).
+    Only webhooks sign the body; everything else is verified from the URL or a
+    header, so the body stays unread (`request.body` raises RequestDataTooBig
+    for a large upload, which the view must be able to answer in its own format).
+    `with_body` includes it and raises UnicodeDecodeError when it is not UTF-8
+    (the package verifies HMACs over the decoded text: such a body cannot verify).
     """
-    body = request.body.decode("utf-8", errors="strict" if strict_body else "replace")
     return {
         "method": request.method or "GET",
         "headers": dict(request.headers),
         "url": request.build_absolute_uri(),
-        "body": body,
+        "body": request.body.decode("utf-8") if with_body else "",
     }
 
 

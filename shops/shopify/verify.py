@@ -53,7 +53,7 @@ class WebhookVerification:
 def verify_webhook(request: HttpRequest) -> WebhookVerification:
     """HMAC of the raw body; every failure but a wrong method answers 401."""
     try:
-        req = package_request(request, strict_body=True)
+        req = package_request(request, with_body=True)
     except UnicodeDecodeError:
         return WebhookVerification(False, "invalid_body_encoding", 401)
     result = get_app().verify_webhook_req(req)

@@ -168,7 +168,7 @@ def test_an_unknown_route_is_a_json_404(client, demo_shop):
     assert response.status_code == 404
     assert response.json() == {
         "error": "not_found",
-        "message": "No such App Proxy route.",
+        "message": "Unknown storefront route.",
     }
 
 

@@ -102,8 +102,8 @@ def test_transparency_becomes_white():
 def test_crop_params_are_applied():
     crop = rooms.parse_crop_params(
         {
-            "ratio_label": "1:1",
-            "ratio_value": 1,
+            "ratio_label": "2:3",
+            "ratio_value": 0.6667,
             "crop_rect_norm": {"x": 0.5, "y": 0.0, "w": 0.5, "h": 1.0},
         }
     )
@@ -111,10 +111,10 @@ def test_crop_params_are_applied():
         images.png_with_alpha(), crop=crop, max_pixels=MAX_PIXELS
     )
     image = _decode(result)
-    assert (result.width, result.height, result.ratio_label) == (400, 600, "1:1")
+    assert (result.width, result.height, result.ratio_label) == (400, 600, "2:3")
     assert result.crop == {
-        "ratio_label": "1:1",
-        "ratio_value": 1.0,
+        "ratio_label": "2:3",
+        "ratio_value": 0.6667,
         "crop_rect_norm": {"x": 0.5, "y": 0.0, "w": 0.5, "h": 1.0},
     }
     # Only the green right half remains.
@@ -243,3 +243,68 @@ def test_parse_crop_params_accepts_and_clamps_rounding():
         }
     )
     assert crop == rooms.CropParams("16:9", 1.777, 0.2, 0.0, 0.8, 1.0)
+
+
+def _crop(label: str, x: float, y: float, w: float, h: float) -> rooms.CropParams:
+    raw = {
+        "ratio_label": label,
+        "ratio_value": rooms.RATIOS[label],
+        "crop_rect_norm": {"x": x, "y": y, "w": w, "h": h},
+    }
+    return rooms.parse_crop_params(raw)
+
+
+@pytest.mark.parametrize(
+    ("make", "crop", "message"),
+    [
+        # 1600×1000: a 160×1000 strip is nowhere near 16:9.
+        (
+            lambda: images.jpeg(1600, 1000),
+            _crop("16:9", 0, 0, 0.1, 1),
+            "crop_rect_norm is 160x1000 px, which is not 16:9.",
+        ),
+        # The whole 1600×1000 frame is 8:5, 7 % wider than 3:2.
+        (
+            lambda: images.jpeg(1600, 1000),
+            _crop("3:2", 0, 0, 1, 1),
+            "crop_rect_norm is 1600x1000 px, which is not 3:2.",
+        ),
+        # 1025×1000 labelled 1:1: 2.5 % wide, over the tolerance.
+        (
+            lambda: images.jpeg(1600, 1000),
+            _crop("1:1", 0, 0, 0.640625, 1),
+            "crop_rect_norm is 1025x1000 px, which is not 1:1.",
+        ),
+        # Stored 1200×800, displayed 800×1200: the rectangle is on the oriented
+        # image, where the whole frame is 2:3, not 3:2.
+        (
+            images.exif_rotated_jpeg,
+            _crop("3:2", 0, 0, 1, 1),
+            "crop_rect_norm is 800x1200 px, which is not 3:2.",
+        ),
+    ],
+    ids=["strip", "whole-frame", "over-two-percent", "oriented"],
+)
+def test_crop_rectangle_must_have_the_labelled_shape(make, crop, message):
+    with pytest.raises(rooms.InvalidCropParams) as caught:
+        rooms.canonicalise(make(), crop=crop, max_pixels=MAX_PIXELS)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("make", "crop", "size"),
+    [
+        # 990×1000 labelled 1:1: 1 % narrow, within the 2 % tolerance.
+        (lambda: images.jpeg(1600, 1000), _crop("1:1", 0, 0, 0.61875, 1), (990, 1000)),
+        # A 40×30 photo: 16:9 would be 40×22.5, the widget sends whole pixels.
+        (lambda: images.jpeg(40, 30), _crop("16:9", 0, 0, 1, 22 / 30), (40, 22)),
+        (images.exif_rotated_jpeg, _crop("2:3", 0, 0, 1, 1), (800, 1200)),
+    ],
+    ids=["one-percent", "whole-pixels", "oriented"],
+)
+def test_crop_rectangle_within_rounding_is_accepted(make, crop, size):
+    result = rooms.canonicalise(make(), crop=crop, max_pixels=MAX_PIXELS)
+    assert (result.width, result.height, result.ratio_label) == (
+        *size,
+        crop.ratio_label,
+    )

@@ -126,8 +126,8 @@ def test_confirm_with_crop_params(client, shop, backend):
     upload = proxy(client, shop, "room/upload", {"content_type": "image/png"}).json()
     assert put(client, upload, images.png_with_alpha()).status_code == 200
     crop = {
-        "ratio_label": "1:1",
-        "ratio_value": 1.0,
+        "ratio_label": "2:3",
+        "ratio_value": 0.6667,
         "crop_rect_norm": {"x": 0.5, "y": 0, "w": 0.5, "h": 1},
     }
     body = {"room_session_id": upload["room_session_id"], "crop_params": crop}
@@ -138,7 +138,7 @@ def test_confirm_with_crop_params(client, shop, backend):
         response.json()["canonical_width"],
         response.json()["canonical_height"],
         response.json()["ratio_label"],
-    ) == (400, 600, "1:1")
+    ) == (400, 600, "2:3")
     room = RoomSession.objects.get(id=upload["room_session_id"])
     assert room.canonical_room_crop == crop
 
@@ -328,6 +328,107 @@ def test_confirm_invalid_crop_params(client, shop, crop_params):
     assert not storage.exists(
         f"rooms/{shop.id}/{upload['room_session_id']}/canonical.jpg"
     )
+
+
+def _crop(label: str, value: float, x: float, w: float, h: float = 1) -> dict:
+    return {
+        "ratio_label": label,
+        "ratio_value": value,
+        "crop_rect_norm": {"x": x, "y": 0, "w": w, "h": h},
+    }
+
+
+def test_confirm_refuses_a_rectangle_of_another_shape(client, shop, backend):
+    upload = proxy(client, shop, "room/upload").json()
+    put(client, upload, images.jpeg(1600, 1000))
+    body = {
+        "room_session_id": upload["room_session_id"],
+        "crop_params": _crop("16:9", 1.7778, 0, 0.1),
+    }
+    response = proxy(client, shop, "room/confirm", body)
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "error": "invalid_crop_params",
+            "message": "crop_rect_norm is 160x1000 px, which is not 16:9.",
+        },
+    )
+    assert response["Cache-Control"] == "no-store"
+    room = RoomSession.objects.get(id=upload["room_session_id"])
+    assert room.canonical_room_image_key is None
+    assert room.canonical_room_crop is None
+    assert not storage.exists(f"rooms/{shop.id}/{room.id}/canonical.jpg")
+
+
+def test_reconfirm_with_a_new_crop_replaces_the_image_and_its_gemini_file(client, shop):
+    upload = proxy(client, shop, "room/upload").json()
+    put(client, upload, images.jpeg(1600, 1000))
+    room_id = upload["room_session_id"]
+    first = proxy(client, shop, "room/confirm", {"room_session_id": room_id})
+    assert first.json()["ratio_label"] == "3:2"
+    room = RoomSession.objects.get(id=room_id)
+    key = room.canonical_room_image_key
+    first_bytes = storage.read(key)
+    # The renderer cached the first canonical image at Gemini.
+    expires = timezone.now() + timedelta(hours=40)
+    room.gemini_file_uri = "https://gemini.test/v1beta/files/first"
+    room.gemini_file_expires_at = expires
+    room.save()
+
+    # A crop of another shape is refused: the image and its upload stay.
+    bad = {"room_session_id": room_id, "crop_params": _crop("1:1", 1, 0, 0.3)}
+    assert proxy(client, shop, "room/confirm", bad).status_code == 400
+    room.refresh_from_db()
+    assert room.canonical_room_ratio_label == "3:2"
+    assert room.gemini_file_uri == "https://gemini.test/v1beta/files/first"
+    assert room.gemini_file_expires_at == expires
+    assert storage.read(key) == first_bytes
+
+    # A new crop rewrites canonical.jpg, so the cached upload is forgotten.
+    body = {"room_session_id": room_id, "crop_params": _crop("1:1", 1, 0.5, 0.5, 0.8)}
+    second = proxy(client, shop, "room/confirm", body)
+    assert second.status_code == 200, second.content
+    assert (
+        second.json()["canonical_width"],
+        second.json()["canonical_height"],
+        second.json()["ratio_label"],
+    ) == (800, 800, "1:1")
+    room.refresh_from_db()
+    assert room.canonical_room_image_key == key
+    assert room.canonical_room_ratio_label == "1:1"
+    assert (room.gemini_file_uri, room.gemini_file_expires_at) == (None, None)
+    assert storage.read(key) != first_bytes
+
+
+def test_unknown_proxy_route_is_json_404_after_verification(client, shop):
+    response = proxy(client, shop, "room/nowhere", {})
+    assert (response.status_code, response.json()) == (
+        404,
+        {"error": "not_found", "message": "Unknown storefront route."},
+    )
+    assert response["Cache-Control"] == "no-store"
+    assert response["Access-Control-Allow-Origin"] == f"https://{shop.shop_domain}"
+    assert proxy(client, shop, "a/b/c", method="get").status_code == 404
+
+    unsigned = client.get(f"/proxy/nowhere?shop={shop.shop_domain}")
+    assert (unsigned.status_code, unsigned.json()["error"]) == (403, "forbidden")
+    assert unsigned["Content-Type"] == "application/json"
+
+
+def test_oversized_body_is_json_413(client, shop, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    query = sign_proxy_query({"shop": shop.shop_domain}, SECRET)
+    body = '{"content_type": "image/jpeg", "pad": "' + "x" * 2000 + '"}'
+    response = client.post(f"/proxy/room/upload?{query}", body, "application/json")
+
+    assert (response.status_code, response.json()) == (
+        413,
+        {"error": "payload_too_large", "message": "Request body is too large."},
+    )
+    assert response["Cache-Control"] == "no-store"
+    assert response["Access-Control-Allow-Origin"] == f"https://{shop.shop_domain}"
+    assert RoomSession.objects.count() == 0
 
 
 def test_proxy_rules(client, shop):

@@ -159,3 +159,42 @@ def test_post_without_csrf_token_is_accepted(settings, installed):
         f"/proxy/echo?{query}", data="{}", content_type="application/json"
     )
     assert response.status_code == 200
+
+
+def _post(client, settings, params, body: str | bytes):
+    query = sign_proxy_query(params, settings.SHOPIFY_API_SECRET)
+    return client.post(f"/proxy/echo?{query}", body, "application/json")
+
+
+TOO_LARGE = {"error": "payload_too_large", "message": "Request body is too large."}
+
+
+def test_verification_reads_only_the_url_not_the_body(client, settings, installed):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    big = '{"pad": "' + "x" * 500 + '"}'
+    shop = {"shop": installed.shop_domain}
+
+    # A view that never reads the body is not refused for its size...
+    assert _post(client, settings, shop, big).json() == {"shop": installed.shop_domain}
+    # ...nor for bytes that are not UTF-8: only the query is signed.
+    assert _post(client, settings, shop, b"\xff\xfe{}").status_code == 200
+    # A forged request is refused before its body is looked at.
+    forged = client.post(
+        f"/proxy/echo?{urlencode({**shop, 'timestamp': int(time.time())})}",
+        big,
+        "application/json",
+    )
+    assert (forged.status_code, forged.json()) == (403, FORBIDDEN)
+
+
+def test_body_over_the_upload_limit_is_json_413(client, settings, installed):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    params = {"shop": installed.shop_domain, "read_body": "1"}
+    small = _post(client, settings, params, '{"a": 1}')
+    assert small.json() == {"body": {"a": 1}}
+
+    response = _post(client, settings, params, '{"pad": "' + "x" * 500 + '"}')
+    assert (response.status_code, response.json()) == (413, TOO_LARGE)
+    assert response["Content-Type"] == "application/json"
+    assert response["Cache-Control"] == "no-store"
+    assert response["Access-Control-Allow-Origin"] == "https://lamp-store.myshopify.com"

@@ -258,3 +258,42 @@ def test_shop_redact_spares_a_reinstalled_shop(
         )
     assert response.json() == {"ok": True}
     assert ProductAsset.objects.filter(pk=asset.pk).exists()
+
+
+@pytest.mark.parametrize("topic", ["app/uninstalled", "products/update", "shop/redact"])
+@pytest.mark.parametrize("body", ["[]", '"lamp-store"', "42", "null", "{not json"])
+def test_signed_body_that_is_not_a_json_object_is_400(
+    client, settings, shop, django_capture_on_commit_callbacks, topic, body
+):
+    headers = webhook_headers(
+        topic=topic,
+        shop=shop.shop_domain,
+        body=body,
+        secret=settings.SHOPIFY_API_SECRET,
+        webhook_id="w-bad",
+    )
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(
+            "/webhooks", data=body, content_type="application/json", **headers
+        )
+    assert (response.status_code, response.json()) == (
+        400,
+        {"error": "invalid_json", "message": "Webhook body is not a JSON object."},
+    )
+    assert callbacks == []
+    shop.refresh_from_db()
+    assert shop.uninstalled_at is None
+    assert Session.objects.filter(shop=shop.shop_domain).exists()
+
+    # The id was not remembered: a correct delivery with it is still handled.
+    retry = _deliver(
+        client,
+        settings,
+        "app/uninstalled",
+        shop.shop_domain,
+        {"myshopify_domain": shop.shop_domain},
+        webhook_id="w-bad",
+    )
+    assert (retry.status_code, retry.json()) == (200, {"ok": True})
+    shop.refresh_from_db()
+    assert shop.uninstalled_at is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import JsonResponse
 from django.urls import include, path
 
-from seeitnow.http import AppError
+from seeitnow.http import AppError, parse_json_body
 from shops.auth import app_proxy_required, shop_admin_required
 
 
@@ -13,6 +13,8 @@ from shops.auth import app_proxy_required, shop_admin_required
 def proxy_echo(request):
     if request.GET.get("fail"):
         raise AppError("room_not_found", "Room not found.", 404)
+    if request.GET.get("read_body"):
+        return JsonResponse({"body": parse_json_body(request)})
     return JsonResponse({"shop": request.shop.shop_domain})
 
 
