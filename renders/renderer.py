@@ -67,6 +67,29 @@ class InputUnavailable(Exception):
     """An input image is gone or differs from the one recorded on the run."""
 
 
+class _Handoff:
+    """Settles once per variant whether its image is delivered or written off.
+
+    A pool thread that stored its image after the run wrote the variant off as a
+    timeout must delete it again: the run's folder holds only recorded successes.
+    Deciding under one lock closes the gap between the two threads' checks.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._fate: dict[str, str] = {}
+
+    def deliver(self, variant_id: str) -> bool:
+        """True unless the variant was already written off."""
+        with self._lock:
+            return self._fate.setdefault(variant_id, "delivered") == "delivered"
+
+    def write_off(self, variant_id: str) -> bool:
+        """True unless the variant's image was already delivered."""
+        with self._lock:
+            return self._fate.setdefault(variant_id, "written-off") == "written-off"
+
+
 # What a provider instance is built from; a change of any of them (tests switch
 # providers per test) builds a new one.
 _PROVIDER_SETTINGS = (
@@ -170,6 +193,7 @@ def _render_one(
     inputs: RunInputs,
     facts: dict,
     timeout_s: float,
+    handoff: _Handoff,
 ) -> VariantOutcome:
     """One variant: provider call, then upload (runs in a pool thread, no DB)."""
     prompt_hash = sha256_text(prompt)
@@ -186,6 +210,16 @@ def _render_one(
         )
         key = variant_key(run_id=run_id, variant_id=variant_id)
         storage.save(key, data, content_type="image/jpeg")
+        if not handoff.deliver(variant_id):
+            # Too late: the run has already recorded this variant as a timeout.
+            storage.delete(key)
+            return VariantOutcome(
+                variant_id=variant_id,
+                status=VariantStatus.TIMEOUT,
+                latency_ms=int((time.monotonic() - started) * 1000),
+                prompt_hash=prompt_hash,
+                error="finished after the run's deadline",
+            )
     except AIError as exc:
         status = (
             VariantStatus.TIMEOUT if exc.code == "ai_timeout" else VariantStatus.FAILED
@@ -253,6 +287,7 @@ def _render_variants(
 ) -> None:
     """Render `prompts` concurrently and record each outcome as it arrives."""
     timeout_s = settings.RENDER_VARIANT_TIMEOUT_S
+    handoff = _Handoff()
     pool = ThreadPoolExecutor(
         max_workers=len(prompts), thread_name_prefix=f"render-{str(run.id)[:8]}"
     )
@@ -266,6 +301,7 @@ def _render_variants(
             inputs=inputs,
             facts=run.resolved_facts_json,
             timeout_s=timeout_s,
+            handoff=handoff,
         ): vid
         for vid, prompt in prompts.items()
     }
@@ -284,6 +320,10 @@ def _render_variants(
                 _record(run, future.result())
         for future in pending:
             vid = futures[future]
+            if not handoff.write_off(vid):
+                # Its image was stored just now: the outcome is moments away.
+                _record(run, future.result())
+                continue
             _record(
                 run,
                 VariantOutcome(

@@ -1,8 +1,12 @@
 """Starting a see-it-now render: parse, check, reserve quota, create the run.
 
-The render is checked in SPEC §5's order. The quota reservation, the room and
-product checks and the run's creation share one transaction, so a refused request
-leaves nothing behind; the task is queued only once that transaction commits.
+The render is checked in SPEC §5's order. The room and product checks, with their
+storage reads, run first and outside any transaction, remembering the first refusal;
+then one short transaction reserves quota (a 402 outranks the remembered refusal),
+raises that refusal (rolling the reservation back) or creates the run. So a refused
+request leaves nothing behind, and today's usage row, which the reservation locks,
+is never held while up to 50 MB of images are read. The task is queued only once
+that transaction commits.
 """
 
 from __future__ import annotations
@@ -137,6 +141,35 @@ def _asset_checked(
     return asset, data, meta
 
 
+@dataclass(frozen=True)
+class _CheckedInputs:
+    room: RoomSession
+    asset: ProductAsset
+    room_hash: str
+    room_meta: dict[str, Any]
+    product_hash: str
+    product_meta: dict[str, Any]
+
+
+def _inputs_checked(*, shop: Shop, request: RenderRequest) -> _CheckedInputs:
+    """The room and product checks of SPEC §5, in order, with both images read
+    and hashed."""
+    room, room_bytes, room_meta = _room_checked(
+        shop=shop, room_session_id=request.room_session_id
+    )
+    asset, product_bytes, product_meta = _asset_checked(
+        shop=shop, product_id=request.product_id
+    )
+    return _CheckedInputs(
+        room=room,
+        asset=asset,
+        room_hash=sha256_bytes(room_bytes),
+        room_meta=room_meta,
+        product_hash=sha256_bytes(product_bytes),
+        product_meta=product_meta,
+    )
+
+
 def render_start(*, shop: Shop, request: RenderRequest, request_id: str) -> RenderRun:
     """Check, reserve quota, create the run and queue its task on commit.
 
@@ -154,33 +187,37 @@ def render_start(*, shop: Shop, request: RenderRequest, request_id: str) -> Rend
             "Too many renders for this room photo; try again in a minute.",
             429,
         )
+    # Checked before the reservation but reported after it, as SPEC §5 orders them.
+    refusal: AppError | None = None
+    try:
+        checked = _inputs_checked(shop=shop, request=request)
+    except AppError as exc:
+        refusal = exc
+    model = render_provider().model_for("image")
     with transaction.atomic():
         now = timezone.now()
         quota_reserve(shop=shop, day=timezone.localdate(now))
-        room, room_bytes, room_meta = _room_checked(
-            shop=shop, room_session_id=request.room_session_id
-        )
-        asset, product_bytes, product_meta = _asset_checked(
-            shop=shop, product_id=request.product_id
-        )
+        if refusal is not None:
+            raise refusal
+        asset = checked.asset
         run = RenderRun.objects.create(
             shop=shop,
             product_asset=asset,
-            room_session_id=room.id,
+            room_session_id=checked.room.id,
             request_id=request_id,
             prompt_pack_version=asset.prompt_pack_version or asset.prompt_version,
-            model=render_provider().model_for("image"),
-            product_image_hash=sha256_bytes(product_bytes),
-            product_image_meta=product_meta,
-            room_image_hash=sha256_bytes(room_bytes),
-            room_image_meta=room_meta,
+            model=model,
+            product_image_hash=checked.product_hash,
+            product_image_meta=checked.product_meta,
+            room_image_hash=checked.room_hash,
+            room_image_meta=checked.room_meta,
             resolved_facts_hash=sha256_json(asset.resolved_facts),
             resolved_facts_json=asset.resolved_facts,
             prompt_pack_hash=sha256_json(asset.prompt_pack),
             prompt_pack_json=asset.prompt_pack,
             created_at=now,
         )
-        RoomSession.objects.filter(pk=room.pk).update(last_used_at=now)
+        RoomSession.objects.filter(pk=checked.room.pk).update(last_used_at=now)
         run_id = str(run.id)
         transaction.on_commit(lambda: async_task(RENDER_TASK, run_id, request_id))
     logger.info(

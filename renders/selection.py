@@ -1,8 +1,15 @@
 """The shopper's choice (see-it-now/select): record it, optionally upscale it.
 
-Each choice is one RenderJob row whose `variant_id` is the chosen variant (e.g.
-"V03"), which is what the merchant's per-variant analytics count; choosing the same
-variant again returns that row instead of paying for a second upscale.
+Each choice is one RenderJob row per variant of a run (its `image_key` lies under
+the run's folder), whose `variant_id` is the chosen variant (e.g. "V03"), which is
+what the merchant's per-variant analytics count; choosing the same variant of the
+same run again returns that row instead of paying for a second upscale, while a
+choice after a new render records a new row pointing at the new image.
+
+Concurrent selections of one variant are serialised on its VariantResult row, held
+only while the job is found or created and an upscale is claimed; the upscale itself
+runs outside any transaction, and a request that finds another's claim waits for
+its outcome rather than paying for a second upscale.
 """
 
 from __future__ import annotations
@@ -15,11 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from renders.assembler import PromptPackInvalid, assemble_prompts
 from renders.models import RenderJob, RoomSession, VariantResult
-from renders.renderer import render_provider
+from renders.renderer import VARIANT_GRACE_S, render_provider
 from renders.runs import parse_product_id, parse_room_session_id, room_get_live
 from seeitnow import storage
 from seeitnow.ai import AIError, ImageInput
@@ -29,6 +37,9 @@ from shops.models import Shop
 logger = logging.getLogger("renders.render")
 
 SELECTED_STATUS = "completed"
+UPSCALE_POLL_S = 0.1
+# Marks a choice whose upscale a request is running (epoch seconds of the claim).
+_CLAIM = "upscale_claimed_at"
 _VARIANT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -76,9 +87,117 @@ def _upscale(*, result: VariantResult, timeout_s: float) -> tuple[bytes, str]:
     return upscaled, provider.model_for("upscale")
 
 
+def _claim_lapses_at(config: dict[str, Any]) -> float:
+    """When an upscale claim is given up on: its call's budget plus the grace a
+    render variant gets (a request that died never clears its claim)."""
+    budget = settings.RENDER_VARIANT_TIMEOUT_S + VARIANT_GRACE_S
+    return float(config.get(_CLAIM) or 0) + budget
+
+
+def _choice_claimed(
+    *,
+    shop: Shop,
+    room: RoomSession,
+    product_id: str,
+    result: VariantResult,
+    session_id: str,
+    want_upscale: bool,
+) -> tuple[RenderJob, bool]:
+    """The choice's RenderJob, created on the first selection of this variant of
+    this run, and whether this request has claimed its upscale."""
+    run = result.render_run
+    with transaction.atomic():
+        # The variant's row lock makes check-then-create and the claim atomic.
+        VariantResult.objects.select_for_update().get(pk=result.pk)
+        job = (
+            RenderJob.objects.filter(
+                shop=shop,
+                room_session=room,
+                product_id=product_id,
+                variant_id=result.variant_id,
+                status=SELECTED_STATUS,
+                image_key__startswith=storage.variant_prefix(run_id=run.id),
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if job is None:
+            job = RenderJob.objects.create(
+                shop=shop,
+                product_id=product_id,
+                variant_id=result.variant_id,
+                product_asset_id=run.product_asset_id,
+                room_session=room,
+                status=SELECTED_STATUS,
+                image_key=result.output_image_key,
+                model_id=run.model,
+                prompt_version=run.prompt_pack_version,
+                config_json=json.dumps(
+                    {"run_id": str(run.id), "upscaled": False, "session_id": session_id}
+                ),
+                completed_at=timezone.now(),
+            )
+        config = json.loads(job.config_json or "{}")
+        if not want_upscale or config.get("upscaled"):
+            return job, False
+        if _CLAIM in config and time.time() < _claim_lapses_at(config):
+            return job, False
+        config[_CLAIM] = time.time()
+        job.config_json = json.dumps(config)
+        job.save(update_fields=["config_json"])
+        return job, True
+
+
+def _upscaled_by_claim(*, job: RenderJob, result: VariantResult) -> RenderJob:
+    """Upscale the claimed choice and store the outcome; the claim is cleared
+    whatever happens."""
+    config = json.loads(job.config_json or "{}")
+    run = result.render_run
+    try:
+        data, model = _upscale(
+            result=result, timeout_s=settings.RENDER_VARIANT_TIMEOUT_S
+        )
+    except AIError as exc:
+        # The shopper keeps the image they chose; the failure is recorded.
+        job.error_code, job.error_message = exc.code, exc.message
+    else:
+        final_key = (
+            f"{storage.variant_prefix(run_id=run.id)}final-{result.variant_id}.jpg"
+        )
+        storage.save(final_key, data, content_type="image/jpeg")
+        job.image_key, job.model_id = final_key, model
+        job.error_code = job.error_message = None
+        config["upscaled"] = True
+    finally:
+        config.pop(_CLAIM, None)
+        job.config_json = json.dumps(config)
+        job.save(
+            update_fields=[
+                "config_json",
+                "image_key",
+                "model_id",
+                "error_code",
+                "error_message",
+            ]
+        )
+    return job
+
+
+def _upscale_awaited(*, job: RenderJob) -> RenderJob:
+    """The choice once the request that claimed its upscale has finished, or as it
+    is when that claim lapses."""
+    lapses_at = _claim_lapses_at(json.loads(job.config_json or "{}"))
+    while time.time() < lapses_at:
+        time.sleep(min(UPSCALE_POLL_S, max(0.0, lapses_at - time.time())))
+        job.refresh_from_db()
+        if _CLAIM not in json.loads(job.config_json or "{}"):
+            break
+    return job
+
+
 def render_select(*, shop: Shop, body: dict[str, Any]) -> Selection:
     """Record the shopper's chosen variant, upscaling it when asked; choosing the
-    same variant again returns the stored choice. Raises AppError
+    same variant of the same run again returns the stored choice. Raises AppError
     missing_room_session, missing_product_id, invalid_variant_id (400),
     room_not_found or variant_not_found (404)."""
     started = time.monotonic()
@@ -97,54 +216,19 @@ def render_select(*, shop: Shop, body: dict[str, Any]) -> Selection:
         shop=shop, room=room, product_id=product_id, variant_id=variant_id
     )
     run = result.render_run
-    job = (
-        RenderJob.objects.filter(
-            shop=shop,
-            room_session=room,
-            product_id=product_id,
-            variant_id=variant_id,
-            status=SELECTED_STATUS,
-        )
-        .order_by("-created_at")
-        .first()
+    job, claimed = _choice_claimed(
+        shop=shop,
+        room=room,
+        product_id=product_id,
+        result=result,
+        session_id=str(body.get("session_id") or "")[:128],
+        want_upscale=want_upscale,
     )
-    if job is None:
-        job = RenderJob(
-            shop=shop,
-            product_id=product_id,
-            variant_id=variant_id,
-            product_asset_id=run.product_asset_id,
-            room_session=room,
-            status=SELECTED_STATUS,
-            image_key=result.output_image_key,
-            model_id=run.model,
-            prompt_version=run.prompt_pack_version,
-            config_json=json.dumps(
-                {
-                    "run_id": str(run.id),
-                    "upscaled": False,
-                    "session_id": str(body.get("session_id") or "")[:128],
-                }
-            ),
-            completed_at=timezone.now(),
-        )
-    config = json.loads(job.config_json or "{}")
-    if want_upscale and not config.get("upscaled"):
-        final_key = f"{storage.variant_prefix(run_id=run.id)}final-{variant_id}.jpg"
-        try:
-            data, model = _upscale(
-                result=result, timeout_s=settings.RENDER_VARIANT_TIMEOUT_S
-            )
-        except AIError as exc:
-            # The shopper keeps the image they chose; the failure is recorded.
-            job.error_code, job.error_message = exc.code, exc.message
-        else:
-            storage.save(final_key, data, content_type="image/jpeg")
-            job.image_key, job.model_id = final_key, model
-            job.error_code = job.error_message = None
-            config["upscaled"] = True
-        job.config_json = json.dumps(config)
-    job.save()
+    if claimed:
+        job = _upscaled_by_claim(job=job, result=result)
+    elif want_upscale and _CLAIM in json.loads(job.config_json or "{}"):
+        job = _upscale_awaited(job=job)
+    upscaled = bool(json.loads(job.config_json or "{}").get("upscaled"))
     duration_ms = int((time.monotonic() - started) * 1000)
     logger.info(
         "see-it-now-select",
@@ -155,13 +239,10 @@ def render_select(*, shop: Shop, body: dict[str, Any]) -> Selection:
             "product": product_id,
             "run_id": str(run.id),
             "variant_id": variant_id,
-            "upscaled": bool(config.get("upscaled")),
+            "upscaled": upscaled,
             "duration_ms": duration_ms,
         },
     )
     return Selection(
-        job=job,
-        final_key=job.image_key,
-        upscaled=bool(config.get("upscaled")),
-        duration_ms=duration_ms,
+        job=job, final_key=job.image_key, upscaled=upscaled, duration_ms=duration_ms
     )

@@ -36,7 +36,8 @@ def _usage_row_id(*, shop: Shop, day: date) -> object:
 def quota_reserve(*, shop: Shop, day: date) -> None:
     """Reserve one render for `day` against both daily and monthly quotas.
 
-    Must run inside the transaction that creates the run. Raises AppError
+    Must run inside the transaction that creates the run, which should be short:
+    today's usage row stays locked until it commits. Raises AppError
     `quota_exceeded` (402) naming the limit reached; nothing is reserved then.
     """
     row_id = _usage_row_id(shop=shop, day=day)

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.servers.basehttp import WSGIServer
 
 pytest_plugins = ["tests.fakes.gemini", "tests.fakes.shopify_admin"]
+
+# The live test server listens with Django's backlog of 10 connections; tests that
+# fire 30 requests at once (quota under concurrency) need room for all of them,
+# or the kernel may refuse some before the app ever sees them.
+WSGIServer.request_queue_size = 64
 
 
 def pytest_collection_modifyitems(config, items):

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import signal
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import httpx
 import pytest
 import redis
+from django.db import connection
 from django.utils import timezone
 from django_q.models import OrmQ
 
 from renders.closing import ABANDONED_MESSAGE, render_runs_sweep
-from renders.models import RenderRun
+from renders.models import RenderJob, RenderRun
+from renders.selection import render_select
 from renders.tasks import render_run_stale_after_s
+from seeitnow import storage
 from shops.models import UsageDaily
-from tests.factories import make_shop
+from tests.factories import make_run, make_shop, make_variant
 from tests.fakes.gemini import FakeGemini, image_reply
 from tests.fakes.shopify_proxy import sign_proxy_query
 from tests.render.client import SECRET
@@ -183,3 +188,41 @@ def test_worker_killed_mid_run(media_root, tmp_path, slow_gemini, recovery):
         assert run.status == "complete"
         assert set(run.variant_results.values_list("status", flat=True)) == {"success"}
         assert (len(slow_gemini.generate_calls()), usage(shop)) == (16, 1)
+
+
+def test_two_simultaneous_selections_upscale_once(gemini):
+    shop = make_shop(daily_quota=10, monthly_quota=300)
+    asset, _ = live_asset(shop=shop)
+    room, jpg = confirmed_room(shop=shop)
+    run = make_run(asset=asset, room=room, status="partial", total_duration_ms=900)
+    make_variant(run=run, variant_id="V02")
+    storage.save(f"see-it-now/{run.id}/V02.jpg", jpg, content_type="image/jpeg")
+    # A slow first upscale keeps the first request busy while the second arrives.
+    gemini.queue("gemini-3-pro-image-preview", image_reply(delay_s=1.0))
+    body = {
+        "room_session_id": str(room.id),
+        "product_id": asset.product_id,
+        "selected_variant_id": "V02",
+        "upscale": True,
+    }
+    barrier = threading.Barrier(2)
+
+    def select(_: int) -> tuple[str, str, bool]:
+        try:
+            barrier.wait(timeout=5)
+            chosen = render_select(shop=shop, body=body)
+            return str(chosen.job.id), chosen.final_key, chosen.upscaled
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(select, range(2)))
+
+    job = RenderJob.objects.get()
+    final_key = f"see-it-now/{run.id}/final-V02.jpg"
+    assert answers == [(str(job.id), final_key, True)] * 2
+    assert (job.image_key, json.loads(job.config_json)) == (
+        final_key,
+        {"run_id": str(run.id), "upscaled": True, "session_id": ""},
+    )
+    assert len(gemini.generate_calls("gemini-3-pro-image-preview")) == 1

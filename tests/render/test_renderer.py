@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from renders import renderer
@@ -23,6 +25,7 @@ from renders.renderer import render_run_execute
 from renders.runs import RenderRequest, render_start
 from renders.tasks import render_run
 from seeitnow import storage
+from seeitnow.ai.gemini import GeminiProvider
 from seeitnow.ai.local import LocalProvider
 from seeitnow.logging import RequestIdFilter
 from shops.models import UsageDaily
@@ -319,3 +322,64 @@ def test_a_call_that_ignores_its_budget_is_written_off(scene, settings, monkeypa
         "no answer within 0.3s",
         500,
     )
+
+
+class BudgetIgnoringGemini(GeminiProvider):
+    """The Gemini provider on a call that outlives its budget (e.g. a slow body)."""
+
+    def render_variant(self, *, timeout_s: float, **kwargs) -> bytes:
+        return super().render_variant(timeout_s=10.0, **kwargs)
+
+
+def test_a_late_answer_leaves_no_image(scene, gemini, settings, monkeypatch):
+    settings.RENDER_VARIANT_TIMEOUT_S = 0.5
+    monkeypatch.setattr(renderer, "VARIANT_GRACE_S", 0.2)
+    gemini.queue("gemini-2.5-flash-image", image_reply(delay_s=1.5))
+    run = start(scene)
+
+    run = render_run_execute(run_id=run.id, provider=BudgetIgnoringGemini())
+    # The late call's pool thread is still running: wait for it to finish.
+    for thread in threading.enumerate():
+        if thread.name.startswith(f"render-{str(run.id)[:8]}"):
+            thread.join(timeout=10)
+
+    assert run.status == "partial"
+    rows = results(run)
+    late = [vid for vid, row in rows.items() if row.status == "timeout"]
+    assert len(late) == 1
+    assert (rows[late[0]].error_message, rows[late[0]].output_image_key) == (
+        "no answer within 0.5s",
+        None,
+    )
+    assert storage.exists(f"see-it-now/{run.id}/{late[0]}.jpg") is False
+    stored = sorted(
+        vid for vid in VARIANT_IDS if storage.exists(f"see-it-now/{run.id}/{vid}.jpg")
+    )
+    assert stored == sorted(set(VARIANT_IDS) - set(late))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inputs_are_read_before_the_quota_row_is_locked(scene, monkeypatch):
+    # Reading two images of up to 25 MB each must not hold today's usage row,
+    # which every render of the shop needs.
+    read = storage.read
+    reads: list[tuple[str, bool]] = []
+
+    def observed_read(key: str, **kwargs) -> bytes:
+        reads.append((key, connection.in_atomic_block))
+        return read(key, **kwargs)
+
+    monkeypatch.setattr(storage, "read", observed_read)
+    run = start(scene)
+
+    # The first two are the request's; the task (run synchronously in tests on
+    # commit) reads both again.
+    assert reads[:2] == [
+        (scene.room.canonical_room_image_key, False),
+        (scene.asset.prepared_image_key, False),
+    ]
+    assert (run.room_image_hash, run.product_image_hash) == (
+        sha256_bytes(scene.room_jpg),
+        sha256_bytes(scene.product_png),
+    )
+    assert usage(scene.shop) == 1

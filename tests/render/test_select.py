@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from renders.models import RenderJob
 from renders.selectors import variant_selection_counts, variant_success_counts
@@ -117,3 +120,53 @@ def test_variant_outcome_counts(shop, rendered):
         "V01": {"success": 1},
         "V02": {"failed": 1},
     }
+
+
+def stored_run(*, asset, room, created_at):
+    """A finished run whose V01 succeeded, its image stored."""
+    run = make_run(
+        asset=asset,
+        room=room,
+        status="partial",
+        total_duration_ms=3000,
+        created_at=created_at,
+    )
+    make_variant(run=run, variant_id="V01")
+    storage.save(
+        f"see-it-now/{run.id}/V01.jpg", room_jpeg((40, 30)), content_type="image/jpeg"
+    )
+    return run
+
+
+def test_a_new_run_is_a_new_choice(client, shop, gemini):
+    asset, _ = live_asset(shop=shop)
+    room, _ = confirmed_room(shop=shop)
+    now = timezone.now()
+    first = stored_run(asset=asset, room=room, created_at=now - timedelta(minutes=2))
+    body = {
+        "room_session_id": str(room.id),
+        "product_id": asset.product_id,
+        "selected_variant_id": "V01",
+    }
+    chosen = proxy(client, shop, "see-it-now/select", body).json()
+    second = stored_run(asset=asset, room=room, created_at=now)
+
+    upscaled = proxy(client, shop, "see-it-now/select", {**body, "upscale": True})
+    again = proxy(client, shop, "see-it-now/select", {**body, "upscale": True})
+
+    first_job = RenderJob.objects.get(pk=chosen["render_job_id"])
+    second_job = RenderJob.objects.get(pk=upscaled.json()["render_job_id"])
+    assert RenderJob.objects.count() == 2
+    assert (first_job.image_key, json.loads(first_job.config_json)) == (
+        f"see-it-now/{first.id}/V01.jpg",
+        {"run_id": str(first.id), "upscaled": False, "session_id": ""},
+    )
+    assert (second_job.image_key, json.loads(second_job.config_json)) == (
+        f"see-it-now/{second.id}/final-V01.jpg",
+        {"run_id": str(second.id), "upscaled": True, "session_id": ""},
+    )
+    assert (again.json()["render_job_id"], again.json()["upscaled"]) == (
+        str(second_job.id),
+        True,
+    )
+    assert len(gemini.generate_calls("gemini-3-pro-image-preview")) == 1
