@@ -90,30 +90,6 @@ class _Handoff:
             return self._fate.setdefault(variant_id, "written-off") == "written-off"
 
 
-# What a provider instance is built from; a change of any of them (tests switch
-# providers per test) builds a new one.
-_PROVIDER_SETTINGS = (
-    "GEMINI_API_KEY",
-    "GEMINI_BASE_URL",
-    "GEMINI_API_VERSION",
-    "GEMINI_TIMEOUT_S",
-    "GEMINI_RETRY_ATTEMPTS",
-)
-_provider_lock = threading.Lock()
-_provider_cache: tuple[tuple, AIProvider] | None = None
-
-
-def render_provider() -> AIProvider:
-    """The configured provider, built once per process: a Gemini client costs
-    ~70 ms to build, paid otherwise on every render request and every run."""
-    global _provider_cache
-    key = tuple(getattr(settings, name, None) for name in _PROVIDER_SETTINGS)
-    with _provider_lock:
-        if _provider_cache is None or _provider_cache[0] != key:
-            _provider_cache = (key, get_provider())
-        return _provider_cache[1]
-
-
 def variant_key(*, run_id: object, variant_id: str) -> str:
     """`see-it-now/{runId}/{variantId}.jpg` (SPEC §4)."""
     return f"{storage.variant_prefix(run_id=run_id)}{variant_id}.jpg"
@@ -370,7 +346,7 @@ def render_run_execute(
         return render_run_finish(run_id=run.id)
     todo = {vid: p for vid, p in prompts.items() if vid not in recorded}
     if todo:
-        provider = provider or render_provider()
+        provider = provider or get_provider()
         try:
             inputs = _load_inputs(run=run, provider=provider)
         except InputUnavailable as exc:

@@ -32,8 +32,8 @@ from renders.assembler import (
     sha256_json,
 )
 from renders.models import RenderRun, RoomSession
-from renders.renderer import render_provider
 from seeitnow import storage
+from seeitnow.ai import get_provider
 from seeitnow.http import AppError
 from shops.models import Shop
 from shops.quota import quota_reserve, rate_limit_allow
@@ -193,7 +193,7 @@ def render_start(*, shop: Shop, request: RenderRequest, request_id: str) -> Rend
         checked = _inputs_checked(shop=shop, request=request)
     except AppError as exc:
         refusal = exc
-    model = render_provider().model_for("image")
+    model = get_provider().model_for("image")
     with transaction.atomic():
         now = timezone.now()
         quota_reserve(shop=shop, day=timezone.localdate(now))

@@ -27,10 +27,10 @@ from django.utils import timezone
 
 from renders.assembler import PromptPackInvalid, assemble_prompts
 from renders.models import RenderJob, RoomSession, VariantResult
-from renders.renderer import VARIANT_GRACE_S, render_provider
+from renders.renderer import VARIANT_GRACE_S
 from renders.runs import parse_product_id, parse_room_session_id, room_get_live
 from seeitnow import storage
-from seeitnow.ai import AIError, ImageInput
+from seeitnow.ai import AIError, ImageInput, get_provider
 from seeitnow.http import AppError
 from shops.models import Shop
 
@@ -73,7 +73,7 @@ def _selected_variant(
 
 def _upscale(*, result: VariantResult, timeout_s: float) -> tuple[bytes, str]:
     run = result.render_run
-    provider = render_provider()
+    provider = get_provider()
     data = storage.read(result.output_image_key, max_bytes=settings.FETCH_MAX_BYTES)
     try:
         prompt = assemble_prompts(prompt_pack=run.prompt_pack_json)[result.variant_id]
