@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from assets.models import AssetStatus, ProductAsset
 from assets.versions import ensure_prompt_version
@@ -45,3 +45,15 @@ def assets_outdated(*, shop: Shop) -> QuerySet[ProductAsset]:
     return ProductAsset.objects.filter(shop=shop, is_default=True).filter(
         outdated_filter(current_prompt_version_number())
     )
+
+
+def asset_status_counts(*, shop: Shop) -> dict[str, int]:
+    """How many of the shop's products are in each status (default assets)."""
+    rows = (
+        ProductAsset.objects.filter(shop=shop, is_default=True)
+        .values("status")
+        .annotate(n=Count("id"))
+    )
+    counts = dict.fromkeys(AssetStatus.values, 0)
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts

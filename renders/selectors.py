@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from renders.models import RenderJob, RenderRun, VariantResult, VariantStatus
 from renders.renderer import run_started_key
@@ -86,3 +86,28 @@ def variant_success_counts(
     for row in rows.order_by("variant_id", "status"):
         counts.setdefault(row["variant_id"], {})[row["status"]] = row["n"]
     return counts
+
+
+def render_runs_recent(*, shop: Shop, limit: int = 10) -> list[dict[str, Any]]:
+    """The shop's latest runs with their product and how many variants succeeded."""
+    runs = (
+        RenderRun.objects.filter(shop=shop)
+        .select_related("product_asset")
+        .annotate(
+            succeeded=Count(
+                "variant_results", filter=Q(variant_results__status="success")
+            )
+        )
+        .order_by("-created_at")[:limit]
+    )
+    return [
+        {
+            "id": run.id,
+            "created_at": run.created_at,
+            "product": str(run.product_asset),
+            "state": render_run_state(run=run, has_variants=run.succeeded > 0),
+            "succeeded": run.succeeded,
+            "duration_ms": run.total_duration_ms,
+        }
+        for run in runs
+    ]

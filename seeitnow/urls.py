@@ -19,6 +19,7 @@ urlpatterns = [
     # Shopify forwards https://{shop}/apps/see-it/<path> to /proxy/<path>.
     path("proxy/", include("renders.urls")),
     path("preview/", include("seeitnow.preview.urls")),
+    path("app/", include("assets.urls")),
     path("", include("shops.urls")),
 ]
 

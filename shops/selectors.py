@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Sum
@@ -55,3 +56,25 @@ def shop_quota_status(*, shop: Shop, today: date | None = None) -> dict[str, int
         "used_month": used_month,
         "monthly_quota": shop.monthly_quota,
     }
+
+
+def usage_daily_series(
+    *, shop: Shop, days: int = 30, today: date | None = None
+) -> list[dict[str, Any]]:
+    """One row per day for the last `days` days (zeros where nothing happened)."""
+    today = today or timezone.localdate()
+    start = today - timedelta(days=days - 1)
+    in_range = UsageDaily.objects.filter(shop=shop, date__gte=start, date__lte=today)
+    rows = {row.date: row for row in in_range}
+    series = []
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        row = rows.get(day)
+        series.append(
+            {
+                "date": day,
+                "composite_renders": row.composite_renders if row else 0,
+                "prep_renders": row.prep_renders if row else 0,
+            }
+        )
+    return series

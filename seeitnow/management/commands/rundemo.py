@@ -27,6 +27,7 @@ class Command(BaseCommand):
             + f"""
   Staff admin (Django):     {base}/admin/      (user: demo  password: demo-pass-2026)
   Demo storefront:          {base}/preview/   (shop {demo})
+  Merchant dashboard:       {base}/app/?shop={demo}
   Health:                   {base}/healthz
 Press Ctrl-C to stop.
 """
