@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.utils.html import format_html
+
+from seeitnow import storage
 
 
 def pretty_json(value: Any):
@@ -27,10 +28,10 @@ def pretty_json(value: Any):
 
 
 def thumbnail(key: str | None, *, size: int = 96):
-    """An <img> of a stored image (a signed URL on GCS), or a dash without a key."""
+    """An <img> of a stored image through a signed read URL, or a dash."""
     if not key:
         return "—"
-    url = default_storage.url(key)
+    url = storage.signed_read_url(key)
     return format_html(
         '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="" '
         'style="max-width:{}px;max-height:{}px;border-radius:4px;'
