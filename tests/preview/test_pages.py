@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assets.models import AssetStatus
-from seeitnow.preview.selectors import PreviewProduct
+from seeitnow.preview.selectors import WIDGET_ASSETS_DIR, PreviewProduct
 from tests.factories import make_asset, make_ready_asset
 
 pytestmark = pytest.mark.django_db
@@ -138,17 +138,57 @@ def test_a_live_product_page_offers_the_flow(client, stocked, settings):
     response = client.get("/preview/products/harlow-velvet-armchair")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "data-open-see-it-now" in html
+    # The theme app extension's widget, configured as the Liquid block does it,
+    # with the preview's proxy emulator and fake cart instead of the shop's.
+    assert "data-see-it-now-open" in html
     assert f'data-product-id="{ARMCHAIR}"' in html
-    assert 'data-api-base="/preview/apps/see-it/"' in html
+    assert f'data-variant-id="{ARMCHAIR}01"' in html
+    assert 'data-proxy-base="/preview/apps/see-it"' in html
+    assert 'data-cart-add-url="/preview/cart/add.js"' in html
+    assert '<script src="/preview/widget/see-it-now.js" defer>' in html
+    assert 'href="/preview/widget/see-it-now.css"' in html
     assert "/static/preview/preview.js" in html
-    rooms = [(r.name, r.label, r.url) for r in response.context["rooms"]]
-    assert rooms == [
-        ("bedroom", "Bedroom", "/media/demo/rooms/bedroom.jpg"),
-        ("dining_room", "Dining room", "/media/demo/rooms/dining_room.jpg"),
-        ("living_room", "Living room", "/media/demo/rooms/living_room.jpg"),
+    config = response.context["widget_config"]
+    assert config["sample_rooms"] == [
+        {"name": "bedroom", "label": "Bedroom", "url": "/media/demo/rooms/bedroom.jpg"},
+        {
+            "name": "dining_room",
+            "label": "Dining room",
+            "url": "/media/demo/rooms/dining_room.jpg",
+        },
+        {
+            "name": "living_room",
+            "label": "Living room",
+            "url": "/media/demo/rooms/living_room.jpg",
+        },
     ]
-    assert 'capture="environment"' in html
+    assert config["strings"]["button"] == "See it in your home"
+    assert '<script id="see-it-now-config" type="application/json">' in html
+
+
+def test_the_widget_speaks_the_requested_locale(client, stocked, settings):
+    settings.DEBUG = True
+    url = "/preview/products/harlow-velvet-armchair"
+    french = client.get(url, {"locale": "fr"})
+    assert french.context["locale"] == "fr"
+    assert french.context["widget_config"]["strings"]["done.add_to_cart"] == (
+        "Ajouter au panier"
+    )
+    assert "<span>Voir chez moi</span>" in french.content.decode()
+    unknown = client.get(url, {"locale": "xx"})
+    assert unknown.context["locale"] == "en"
+
+
+def test_the_widget_assets_are_served_from_the_extension(client, stocked, settings):
+    settings.DEBUG = True
+    js = client.get("/preview/widget/see-it-now.js")
+    assert js.status_code == 200
+    assert js["Content-Type"] in {"text/javascript", "application/javascript"}
+    source = b"".join(js.streaming_content).decode()
+    assert source == (WIDGET_ASSETS_DIR / "see-it-now.js").read_text()
+    assert client.get("/preview/widget/see-it-now.css").status_code == 200
+    assert client.get("/preview/widget/../blocks/see-it-now.liquid").status_code == 404
+    assert client.get("/preview/widget/missing.js").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -163,8 +203,8 @@ def test_a_product_that_is_not_live_says_why(client, stocked, settings, handle, 
     assert response.status_code == 200
     html = response.content.decode()
     assert f"See it in your home · <span>{reason}</span>" in html
-    assert "data-open-see-it-now" not in html
-    assert "preview.js" not in html
+    assert "data-see-it-now" not in html
+    assert "see-it-now.js" not in html
 
 
 def test_an_unknown_product_is_404(client, stocked):
@@ -185,6 +225,9 @@ def test_an_unseeded_demo_shop_says_how_to_seed(client, db, settings):
         "/preview/",
         "/preview/products/harlow-velvet-armchair",
         "/preview/apps/see-it/room/upload",
+        "/preview/widget/see-it-now.js",
+        "/preview/cart/add.js",
+        "/preview/cart.js",
     ],
 )
 def test_everything_is_404_without_debug_and_dev_login(client, stocked, settings, url):
