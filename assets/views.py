@@ -8,7 +8,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from assets.selectors import asset_status_counts, assets_outdated
-from renders.selectors import render_runs_recent, variant_selection_counts
+from renders.selectors import (
+    render_runs_recent,
+    variant_cart_counts,
+    variant_selection_counts,
+)
 from shops.auth import shop_admin_required
 from shops.selectors import shop_quota_status, usage_daily_series
 
@@ -54,6 +58,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "series_total": sum(day["composite_renders"] for day in series),
             "runs": runs,
             "selections": variant_selection_counts(shop=shop),
+            "carts": variant_cart_counts(shop=shop),
             "steps": steps,
             "steps_done": sum(done for _, done in steps),
             "embedded": "host" in request.GET,

@@ -152,6 +152,18 @@ def select(request: HttpRequest) -> JsonResponse:
     )
 
 
+@app_proxy_required
+def added_to_cart(request: HttpRequest) -> JsonResponse:
+    """The shopper added the chosen variant to the cart: count it for the merchant."""
+    _require_post(request)
+    job = selection.render_job_added_to_cart(
+        shop=request.shop, body=parse_json_body(request)
+    )
+    return json_ok(
+        {"success": True, "render_job_id": str(job.id), "variant_id": job.variant_id}
+    )
+
+
 # =================================================================================
 # End of see-it-now renders
 # =================================================================================

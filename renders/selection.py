@@ -18,6 +18,7 @@ import json
 import logging
 import re
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -246,3 +247,41 @@ def render_select(*, shop: Shop, body: dict[str, Any]) -> Selection:
     return Selection(
         job=job, final_key=job.image_key, upscaled=upscaled, duration_ms=duration_ms
     )
+
+
+ADDED_TO_CART = "added_to_cart_at"
+
+
+def render_job_added_to_cart(*, shop: Shop, body: dict[str, Any]) -> RenderJob:
+    """Record that the shopper put the chosen variant in the cart (SPEC §13).
+
+    Counted once per choice: a repeated call changes nothing. Raises AppError
+    `invalid_render_job` (400) or `render_job_not_found` (404, also for another
+    shop's job).
+    """
+    try:
+        job_id = uuid.UUID(str(body.get("render_job_id") or ""))
+    except ValueError:
+        raise AppError(
+            "invalid_render_job", "render_job_id must be the id select returned."
+        ) from None
+    with transaction.atomic():
+        job = RenderJob.objects.select_for_update().filter(shop=shop, pk=job_id).first()
+        if job is None:
+            raise AppError("render_job_not_found", "That choice was not found.", 404)
+        config = json.loads(job.config_json or "{}")
+        if ADDED_TO_CART not in config:
+            config[ADDED_TO_CART] = timezone.now().isoformat()
+            job.config_json = json.dumps(config)
+            job.save(update_fields=["config_json"])
+    logger.info(
+        "see-it-now-added-to-cart",
+        extra={
+            "operation": "see-it-now",
+            "stage": "add-to-cart",
+            "shop": shop.shop_domain,
+            "product": job.product_id,
+            "variant_id": job.variant_id,
+        },
+    )
+    return job

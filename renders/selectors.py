@@ -74,6 +74,17 @@ def variant_selection_counts(
     return {row["variant_id"]: row["n"] for row in rows}
 
 
+def variant_cart_counts(*, shop: Shop, since: datetime | None = None) -> dict[str, int]:
+    """How often a chosen variant went into the cart, per variant id."""
+    jobs = RenderJob.objects.filter(
+        shop=shop, variant_id__isnull=False, config_json__contains='"added_to_cart_at"'
+    )
+    if since is not None:
+        jobs = jobs.filter(created_at__gte=since)
+    rows = jobs.values("variant_id").annotate(n=Count("id")).order_by("variant_id")
+    return {row["variant_id"]: row["n"] for row in rows}
+
+
 def variant_success_counts(
     *, shop: Shop, since: datetime | None = None
 ) -> dict[str, dict[str, int]]:

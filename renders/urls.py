@@ -12,6 +12,7 @@ urlpatterns = [
     path("see-it-now/render", proxy.render, name="proxy-render"),
     path("see-it-now/render/<str:run_id>", proxy.render_poll, name="proxy-render-poll"),
     path("see-it-now/select", proxy.select, name="proxy-select"),
+    path("see-it-now/cart", proxy.added_to_cart, name="proxy-added-to-cart"),
     # Last: Django's own 404 would be an HTML page the widget cannot read.
     re_path(r"^.*$", proxy.not_found, name="proxy-not-found"),
 ]

@@ -138,12 +138,18 @@ def test_shopper_sees_the_armchair_in_a_sample_room_and_adds_it_to_the_cart(
             expect(page.locator("[data-cart-count]")).to_have_text("0")
             widget.evaluate(f"root => {{ root.dataset.variantId = '{ARMCHAIR}01'; }}")
 
-            # Add to cart goes to the shop's own /cart/add.js (the preview's fake).
-            with page.expect_response(
-                lambda r: r.url.endswith("/cart/add.js")
-            ) as added:
+            # Add to cart goes to the shop's own /cart/add.js (the preview's fake),
+            # then the widget tells the app so the merchant can count it.
+            with (
+                page.expect_response(
+                    lambda r: r.url.endswith("/see-it-now/cart")
+                ) as reported,
+                page.expect_response(lambda r: r.url.endswith("/cart/add.js")) as added,
+            ):
                 dialog.get_by_role("button", name="Add to cart").click()
             response = added.value
+            assert reported.value.status == 200
+            assert reported.value.json()["variant_id"] == chosen
             assert urlsplit(response.url).path == "/preview/cart/add.js"
             assert response.request.method == "POST"
             assert response.request.post_data_json == {

@@ -35,6 +35,12 @@ def populated(shop, other_shop):
     for vid in ("V01", "V02", "V03"):
         make_variant(run=run, variant_id=vid)
     make_render_job(asset=live, room=None, variant_id="V02")
+    make_render_job(
+        asset=live,
+        room=None,
+        variant_id="V03",
+        config_json='{"added_to_cart_at": "2026-11-27T00:00:00+00:00"}',
+    )
     today = timezone.localdate()
     make_usage(shop=shop, date=today, composite_renders=3)
     make_usage(shop=shop, date=today - timedelta(days=2), composite_renders=5)
@@ -74,7 +80,8 @@ def test_dashboard_shows_this_shops_usage_products_and_renders(
     assert '1 <span class="of">of 3 set up</span>' in page
     assert "1 failed" in page
     assert "Oak stool" in page and "partial" in page and "3/8" in page
-    assert "V02 ×1" in page
+    assert "Chosen: V02 ×1, V03 ×1" in page
+    assert "Added to cart: V03 ×1" in page
     assert "Their secret sofa" not in page
     # Embedded: App Bridge is loaded with the app's key.
     assert f'content="{settings.SHOPIFY_API_KEY}"' in page

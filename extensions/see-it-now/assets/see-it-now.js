@@ -585,6 +585,11 @@
         .then(function (data) {
           button.textContent = t("done.added");
           $("[data-cart-status]").textContent = t("done.added");
+          // Tell the app, so the merchant sees which variants sell; the cart
+          // already has the item, so a failure here is not the shopper's problem.
+          api("POST", "see-it-now/cart", {
+            render_job_id: state.selection.render_job_id
+          }).catch(function () {});
           // Themes (and the preview) listen to refresh their cart count or drawer.
           root.dispatchEvent(new CustomEvent("see-it-now:cart-added", {
             bubbles: true,
