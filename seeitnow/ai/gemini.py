@@ -234,10 +234,13 @@ class GeminiProvider(AIProvider):
         instructions: str,
         schema: type[Model],
     ) -> Model:
+        # `response_schema` would be serialised as Gemini's proto Schema, which
+        # refuses `additionalProperties` (our models forbid extra fields): the
+        # JSON Schema field is the one the Developer API accepts for them.
         config = types.GenerateContentConfig(
             system_instruction=instructions,
             response_mime_type="application/json",
-            response_schema=schema,
+            response_json_schema=response_json_schema(schema),
         )
         response = self._call(
             lambda: self._client.models.generate_content(
@@ -245,9 +248,6 @@ class GeminiProvider(AIProvider):
             )
         )
         _raise_if_refused(response, what=what)
-        if isinstance(response.parsed, schema):
-            return response.parsed
-        # The SDK swallows the validation problem; redo it to say what was wrong.
         text = _response_text(response)
         if not text:
             raise AIError("ai_bad_response", f"{what}: the model returned no text")
@@ -343,6 +343,47 @@ class GeminiProvider(AIProvider):
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._api_key, "[redacted]") if self._api_key else text
+
+
+def response_json_schema(model: type[BaseModel]) -> dict:
+    """`model`'s JSON Schema cut to the keywords Gemini's `responseJsonSchema` takes.
+
+    Every property is required, so the model writes each field (empty or
+    "unknown" rather than absent); defaults and string lengths, which the API
+    does not take, are left to our own validation of the answer.
+    """
+    return _json_schema_subset(model.model_json_schema(by_alias=True))
+
+
+# What the Developer API documents for responseJsonSchema; anything else is refused.
+JSON_SCHEMA_KEYWORDS = frozenset(
+    {
+        "$id", "$defs", "$ref", "$anchor", "type", "format", "title",
+        "description", "enum", "items", "prefixItems", "minItems", "maxItems",
+        "minimum", "maximum", "anyOf", "oneOf", "properties",
+        "additionalProperties", "required", "propertyOrdering",
+    }
+)  # fmt: skip
+
+
+def _json_schema_subset(node: dict) -> dict:
+    if "$ref" in node:
+        # A $ref admits no sibling keywords but other `$` ones.
+        return {k: v for k, v in node.items() if k.startswith("$")}
+    out: dict = {}
+    for key, value in node.items():
+        if key not in JSON_SCHEMA_KEYWORDS:
+            continue
+        if key in ("properties", "$defs"):
+            value = {name: _json_schema_subset(sub) for name, sub in value.items()}
+        elif key in ("items", "additionalProperties") and isinstance(value, dict):
+            value = _json_schema_subset(value)
+        elif key in ("anyOf", "oneOf", "prefixItems"):
+            value = [_json_schema_subset(sub) for sub in value]
+        out[key] = value
+    if "properties" in out:
+        out["required"] = list(out["properties"])
+    return out
 
 
 def _image_part(image: ImageInput) -> types.Part:

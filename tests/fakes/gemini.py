@@ -223,6 +223,168 @@ def _field(obj: dict, camel: str) -> Any:
     return obj.get(camel, obj.get(snake))
 
 
+# The fields of Gemini's proto `Schema` (camelCase or their snake_case names);
+# `response_schema` is parsed into it, so any other name is an unknown field.
+_PROTO_SCHEMA_FIELDS = frozenset(
+    {
+        "type", "format", "title", "description", "nullable", "enum", "maxItems",
+        "minItems", "properties", "required", "minProperties", "maxProperties",
+        "minLength", "maxLength", "pattern", "example", "anyOf",
+        "propertyOrdering", "default", "items", "minimum", "maximum",
+    }
+)  # fmt: skip
+# What the Developer API documents for `responseJsonSchema`.
+_JSON_SCHEMA_KEYWORDS = frozenset(
+    {
+        "$id", "$defs", "$ref", "$anchor", "type", "format", "title",
+        "description", "enum", "items", "prefixItems", "minItems", "maxItems",
+        "minimum", "maximum", "anyOf", "oneOf", "properties",
+        "additionalProperties", "required", "propertyOrdering",
+    }
+)  # fmt: skip
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word.title() for word in rest)
+
+
+def _refuse_config(config: dict) -> str | None:
+    """The INVALID_ARGUMENT message the real API gives this generationConfig."""
+    proto = config.get("responseSchema", config.get("response_schema"))
+    json_schema = config.get("responseJsonSchema", config.get("response_json_schema"))
+    if proto is not None and json_schema is not None:
+        return "response_schema and response_json_schema cannot both be set."
+    if json_schema is not None and config.get("responseMimeType") != (
+        "application/json"
+    ):
+        return "response_json_schema requires response_mime_type application/json."
+    if proto is not None:
+        where = _unknown_proto_field(proto, "generation_config.response_schema")
+        if where:
+            name, at = where
+            return (
+                f'Invalid JSON payload received. Unknown name "{name}" at '
+                f"'{at}': Cannot find field."
+            )
+    if json_schema is not None:
+        problem = _unsupported_json_keyword(json_schema, "response_json_schema")
+        if problem:
+            return f"Invalid response_json_schema: {problem}"
+    return None
+
+
+def _unknown_proto_field(node: Any, at: str) -> tuple[str, str] | None:
+    if not isinstance(node, dict):
+        return None
+    for key, value in node.items():
+        if _camel(key) not in _PROTO_SCHEMA_FIELDS:
+            return key, at
+        if _camel(key) == "properties":
+            for index, sub in enumerate(value.values()):
+                found = _unknown_proto_field(sub, f"{at}.properties[{index}].value")
+                if found:
+                    return found
+        elif _camel(key) == "items":
+            found = _unknown_proto_field(value, f"{at}.items")
+            if found:
+                return found
+        elif _camel(key) == "anyOf":
+            for index, sub in enumerate(value):
+                found = _unknown_proto_field(sub, f"{at}.any_of[{index}]")
+                if found:
+                    return found
+    return None
+
+
+def _unsupported_json_keyword(node: Any, at: str) -> str | None:
+    if not isinstance(node, dict):
+        return None
+    if "$ref" in node and any(not k.startswith("$") for k in node):
+        return f"{at}: $ref admits no sibling keywords"
+    for key, value in node.items():
+        if key not in _JSON_SCHEMA_KEYWORDS:
+            return f"{at}: unsupported keyword {key!r}"
+        children: list[tuple[str, Any]] = []
+        if key in ("properties", "$defs"):
+            children = [(f"{at}.{key}.{name}", sub) for name, sub in value.items()]
+        elif key in ("items", "additionalProperties"):
+            children = [(f"{at}.{key}", value)]
+        elif key in ("anyOf", "oneOf", "prefixItems"):
+            children = [(f"{at}.{key}[{i}]", sub) for i, sub in enumerate(value)]
+        for where, sub in children:
+            problem = _unsupported_json_keyword(sub, where)
+            if problem:
+                return problem
+    return None
+
+
+_JSON_TYPES = {
+    "object": dict,
+    "array": list,
+    "string": str,
+    "integer": int,
+    "number": (int, float),
+    "boolean": bool,
+    "null": type(None),
+}
+
+
+def _scripted_answer_problem(text: str, schema: dict | None) -> str | None:
+    """Where a JSON answer breaks `schema`; None when it fits or is not JSON.
+
+    Truncated or malformed JSON stays possible (an answer cut at the token
+    limit), so only answers that parse are checked.
+    """
+    if schema is None:
+        return None
+    try:
+        answer = json.loads(text)
+    except ValueError:
+        return None
+    return _violation(answer, schema, schema, "answer")
+
+
+def _violation(value: Any, node: dict, root: dict, at: str) -> str | None:
+    if "$ref" in node:
+        target: Any = root
+        for step in node["$ref"].removeprefix("#/").split("/"):
+            target = target[step]
+        return _violation(value, target, root, at)
+    alternatives = node.get("anyOf") or node.get("oneOf")
+    if alternatives:
+        if all(_violation(value, alt, root, at) for alt in alternatives):
+            return f"{at}: matches no alternative"
+        return None
+    kind = node.get("type")
+    if kind is not None:
+        python_type = _JSON_TYPES[kind]
+        if isinstance(value, bool) and kind in ("integer", "number"):
+            return f"{at}: expected {kind}"
+        if not isinstance(value, python_type):
+            return f"{at}: expected {kind}"
+    if "enum" in node and value not in node["enum"]:
+        return f"{at}: {value!r} is not one of {node['enum']}"
+    if isinstance(value, dict):
+        properties = node.get("properties", {})
+        for name in node.get("required", []):
+            if name not in value:
+                return f"{at}: missing {name!r}"
+        for name, sub in value.items():
+            if name in properties:
+                problem = _violation(sub, properties[name], root, f"{at}.{name}")
+                if problem:
+                    return problem
+            elif node.get("additionalProperties") is False:
+                return f"{at}: unexpected property {name!r}"
+    if isinstance(value, list) and isinstance(node.get("items"), dict):
+        for index, item in enumerate(value):
+            problem = _violation(item, node["items"], root, f"{at}[{index}]")
+            if problem:
+                return problem
+    return None
+
+
 def _rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -343,6 +505,9 @@ class FakeGemini:
                 "or it may not exist.",
             )
         config = body.get("generationConfig") or {}
+        refusal = _refuse_config(config)
+        if refusal:
+            return 400, _error_body(400, refusal)
         wants_image = "IMAGE" in (config.get("responseModalities") or [])
         reply = self._next_reply(model)
         if reply is None:
@@ -356,6 +521,14 @@ class FakeGemini:
             return reply.status, reply.body
         parts: list[dict] = []
         if reply.text is not None:
+            schema = config.get("responseJsonSchema")
+            problem = _scripted_answer_problem(reply.text, schema)
+            if problem:
+                # Constrained decoding never answers outside the schema: a test
+                # that scripts such an answer is testing something impossible.
+                return 400, _error_body(
+                    400, f"fake gemini: scripted answer breaks the schema: {problem}"
+                )
             parts.append({"text": reply.text})
         if reply.image:
             aspect = (config.get("imageConfig") or {}).get("aspectRatio")

@@ -18,8 +18,12 @@ from tests.factories import (
 )
 from tests.fakes.shopify_proxy import make_session_token
 
+# Mid-month, so "two days ago" is in this month whatever the real date is.
+TODAY = "2026-11-18T12:00:00Z"
+
 pytestmark = [
     pytest.mark.django_db,
+    pytest.mark.time_machine(TODAY),
     pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning"),
 ]
 

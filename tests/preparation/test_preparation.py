@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import copy
 import io
+import json
 import re
 
 import pytest
@@ -29,7 +30,7 @@ from seeitnow import storage
 from seeitnow.http import AppError
 from shops.catalog import DemoCatalog
 from shops.models import UsageDaily
-from tests.fakes.gemini import error_reply, json_reply
+from tests.fakes.gemini import error_reply, json_reply, text_reply
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +147,8 @@ def test_gemini_pipeline_prepares_a_product(demo_shop, prepare, fake_gemini):
     ("replies", "message"),
     [
         (
-            [json_reply({"identity": "not an object"})],
+            # An answer cut at the output token limit: the realistic bad JSON.
+            [text_reply(json.dumps(FACTS)[:200])],
             "The AI step failed (ai_bad_response)",
         ),
         (
@@ -154,7 +156,7 @@ def test_gemini_pipeline_prepares_a_product(demo_shop, prepare, fake_gemini):
             "missing ids ['V08']",
         ),
     ],
-    ids=["extractor-schema-violation", "builder-seven-variants"],
+    ids=["extractor-truncated-json", "builder-seven-variants"],
 )
 def test_bad_ai_answers_fail_the_asset_with_a_clear_message(
     demo_shop, prepare, fake_gemini, replies, message
