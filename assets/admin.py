@@ -6,7 +6,8 @@ from django.db import models
 
 from assets.models import ProductAsset, PromptVersion
 from assets.selectors import current_prompt_version_number, outdated_filter
-from assets.services import asset_go_live, asset_go_offline, assets_prepare_batch
+from assets.services.preparation import assets_prepare_batch
+from assets.services.status import asset_go_live, asset_go_offline
 from seeitnow.admin_utils import pretty_json, thumbnail
 from seeitnow.http import AppError
 

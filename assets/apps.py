@@ -6,3 +6,11 @@ from django.apps import AppConfig
 class AssetsConfig(AppConfig):
     name = "assets"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from assets.signals import refresh_on_product_update
+        from shops.signals import product_updated
+
+        product_updated.connect(
+            refresh_on_product_update, dispatch_uid="assets-refresh-on-product-update"
+        )

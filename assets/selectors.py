@@ -5,16 +5,12 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from assets.models import AssetStatus, ProductAsset
-from assets.versions import ensure_prompt_version
+from assets.versions import prompt_version_number_current
 from shops.models import Shop
 
 
-def asset_get(*, shop: Shop, asset_id: object) -> ProductAsset | None:
-    """The shop's asset with that id, or None (another shop's id is None too)."""
-    return ProductAsset.objects.filter(shop=shop, pk=asset_id).first()
-
-
 def asset_default_for_product(*, shop: Shop, product_id: str) -> ProductAsset | None:
+    """The product's default asset (the one preparation and renders use), or None."""
     return ProductAsset.objects.filter(
         shop=shop, product_id=str(product_id), is_default=True
     ).first()
@@ -29,8 +25,8 @@ def assets_by_product(*, shop: Shop, product_ids: list[str]) -> dict[str, Produc
 
 
 def current_prompt_version_number() -> int:
-    """The version of the running prompt configuration (recorded on first use)."""
-    return ensure_prompt_version().version
+    """The version of the running prompt configuration (read only, see versions)."""
+    return prompt_version_number_current()
 
 
 def outdated_filter(current: int) -> Q:

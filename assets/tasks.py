@@ -11,8 +11,8 @@ from django_q.models import Schedule
 from django_q.tasks import schedule
 
 from assets.models import AssetStatus, ProductAsset
-from assets.preparation import run_preparation
-from assets.services import asset_prepare
+from assets.pipeline.run import run_preparation
+from assets.services.preparation import asset_prepare
 from seeitnow.logging import bind_request_id
 
 logger = logging.getLogger(__name__)

@@ -17,6 +17,20 @@ def _matches(row: PromptVersion, hashes: dict[str, str], snapshot: dict) -> bool
     )
 
 
+def prompt_version_number_current() -> int:
+    """The version number of the running configuration, without writing anything.
+
+    The recorded number when the latest row matches, else the number its row will
+    get when the next preparation records it.
+    """
+    latest = PromptVersion.objects.order_by("-version").first()
+    if latest is None:
+        return 1
+    if _matches(latest, prompt_hashes(), config_snapshot()):
+        return latest.version
+    return latest.version + 1
+
+
 def ensure_prompt_version() -> PromptVersion:
     """The PromptVersion of the running configuration, inserted if it is new.
 

@@ -21,7 +21,7 @@ from PIL import Image, ImageOps, features
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from renders import rooms
+from renders import imaging
 
 WIDTH, HEIGHT = 4000, 3000
 MAX_PIXELS = 50_000_000
@@ -43,13 +43,13 @@ def full_decode(data: bytes) -> tuple[int, int]:
     image = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
     image = image.resize((2048, 1536), Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=rooms.JPEG_QUALITY)
+    image.save(out, "JPEG", quality=imaging.JPEG_QUALITY)
     return image.size
 
 
 def draft_decode(data: bytes) -> tuple[int, int]:
-    """renders.rooms.canonicalise: DCT-domain 1/2 decode, no resample needed."""
-    result = rooms.canonicalise(data, crop=None, max_pixels=MAX_PIXELS)
+    """renders.imaging.canonicalise: DCT-domain 1/2 decode, no resample needed."""
+    result = imaging.canonicalise(data, crop=None, max_pixels=MAX_PIXELS)
     return result.width, result.height
 
 
@@ -61,7 +61,7 @@ def draft_then_resample(data: bytes) -> tuple[int, int]:
         (2048, 1536), Image.Resampling.LANCZOS
     )
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=rooms.JPEG_QUALITY)
+    image.save(out, "JPEG", quality=imaging.JPEG_QUALITY)
     return image.size
 
 

@@ -3,7 +3,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Count, Q
 
-from renders.models import RenderJob, RenderRun, RoomSession, VariantResult
+from renders.models import (
+    RenderJob,
+    RenderRun,
+    RoomSession,
+    VariantResult,
+    VariantStatus,
+)
 from seeitnow.admin_utils import pretty_json, thumbnail
 
 
@@ -147,7 +153,8 @@ class RenderRunAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(
                 _succeeded=Count(
-                    "variant_results", filter=Q(variant_results__status="success")
+                    "variant_results",
+                    filter=Q(variant_results__status=VariantStatus.SUCCESS),
                 )
             )
         )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_delete
 
 
 class RendersConfig(AppConfig):
@@ -9,10 +9,14 @@ class RendersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from renders.signals import register_schedules
+        from renders.signals import delete_run_images_of_shop, register_schedules
+        from shops.models import Shop
 
         post_migrate.connect(
-            register_schedules,
-            sender=self,
-            dispatch_uid="renders-schedules",
+            register_schedules, sender=self, dispatch_uid="renders-schedules"
+        )
+        pre_delete.connect(
+            delete_run_images_of_shop,
+            sender=Shop,
+            dispatch_uid="renders-delete-run-images-of-shop",
         )

@@ -14,7 +14,7 @@ from typing import Any
 from PIL import Image
 
 from assets.prompts.texts import GLOBAL_RENDER_RULES
-from renders.models import VARIANT_IDS
+from seeitnow.ai.schema import VARIANT_IDS
 
 
 class PromptPackInvalid(ValueError):

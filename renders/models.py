@@ -7,7 +7,8 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
-VARIANT_IDS = tuple(f"V{n:02d}" for n in range(1, 9))
+# The version string every storefront render answer carries (SPEC §5).
+RENDER_VERSION = "see-it-now-v2"
 
 
 class RoomSession(models.Model):

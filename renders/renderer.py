@@ -27,16 +27,12 @@ from renders.assembler import (
     sha256_bytes,
     sha256_text,
 )
-from renders.closing import log_run_stage, render_run_finish
-from renders.models import (
-    VARIANT_IDS,
-    RenderRun,
-    RoomSession,
-    VariantResult,
-    VariantStatus,
-)
+from renders.models import RenderRun, RoomSession, VariantResult, VariantStatus
+from renders.services.closing import log_run_stage, render_run_finish
 from seeitnow import storage
 from seeitnow.ai import AIError, AIProvider, ImageInput, UploadedFile, get_provider
+from seeitnow.ai.schema import VARIANT_IDS
+from seeitnow.storage import keys
 
 logger = logging.getLogger("renders.render")
 
@@ -88,11 +84,6 @@ class _Handoff:
         """True unless the variant's image was already delivered."""
         with self._lock:
             return self._fate.setdefault(variant_id, "written-off") == "written-off"
-
-
-def variant_key(*, run_id: object, variant_id: str) -> str:
-    """`see-it-now/{runId}/{variantId}.jpg` (SPEC §4)."""
-    return f"{storage.variant_prefix(run_id=run_id)}{variant_id}.jpg"
 
 
 def run_started_key(run_id: object) -> str:
@@ -184,7 +175,7 @@ def _render_one(
             facts=facts,
             timeout_s=timeout_s,
         )
-        key = variant_key(run_id=run_id, variant_id=variant_id)
+        key = keys.variant_key(run_id=run_id, variant_id=variant_id)
         storage.save(key, data, content_type="image/jpeg")
         if not handoff.deliver(variant_id):
             # Too late: the run has already recorded this variant as a timeout.

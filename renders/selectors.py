@@ -8,22 +8,36 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Q
+from django.utils import timezone
 
-from renders.models import RenderJob, RenderRun, VariantResult, VariantStatus
+from renders.models import (
+    RENDER_VERSION,
+    RenderJob,
+    RenderRun,
+    RoomSession,
+    VariantStatus,
+)
 from renders.renderer import run_started_key
 from seeitnow import storage
 from seeitnow.http import AppError
 from shops.models import Shop
 
 
-def render_run_get(*, shop: Shop, run_id: Any) -> RenderRun:
-    """The shop's run. Raises AppError run_not_found (404) for a malformed id, an
-    unknown one or another shop's."""
-    try:
-        key = uuid.UUID(str(run_id))
-    except ValueError:
-        key = None
-    run = RenderRun.objects.filter(id=key, shop=shop).first() if key else None
+def room_session_live(*, shop: Shop, room_session_id: uuid.UUID) -> RoomSession:
+    """The shop's unexpired room session. Raises AppError room_not_found (404:
+    unknown, another shop's, or expired)."""
+    room = RoomSession.objects.filter(
+        id=room_session_id, shop=shop, expires_at__gt=timezone.now()
+    ).first()
+    if room is None:
+        raise AppError("room_not_found", "Room session not found.", 404)
+    return room
+
+
+def render_run_get(*, shop: Shop, run_id: uuid.UUID) -> RenderRun:
+    """The shop's run. Raises AppError run_not_found (404), also for another
+    shop's."""
+    run = RenderRun.objects.filter(id=run_id, shop=shop).first()
     if run is None:
         raise AppError("run_not_found", "Render run not found.", 404)
     return run
@@ -59,7 +73,7 @@ def render_run_public(*, run: RenderRun) -> dict[str, Any]:
             if status == VariantStatus.SUCCESS
         ],
         "duration_ms": run.total_duration_ms,
-        "version": "see-it-now-v2",
+        "version": RENDER_VERSION,
     }
 
 
@@ -85,20 +99,6 @@ def variant_cart_counts(*, shop: Shop, since: datetime | None = None) -> dict[st
     return {row["variant_id"]: row["n"] for row in rows}
 
 
-def variant_success_counts(
-    *, shop: Shop, since: datetime | None = None
-) -> dict[str, dict[str, int]]:
-    """Per variant id, how many renders ended in each status."""
-    results = VariantResult.objects.filter(render_run__shop=shop)
-    if since is not None:
-        results = results.filter(render_run__created_at__gte=since)
-    counts: dict[str, dict[str, int]] = {}
-    rows = results.values("variant_id", "status").annotate(n=Count("id"))
-    for row in rows.order_by("variant_id", "status"):
-        counts.setdefault(row["variant_id"], {})[row["status"]] = row["n"]
-    return counts
-
-
 def render_runs_recent(*, shop: Shop, limit: int = 10) -> list[dict[str, Any]]:
     """The shop's latest runs with their product and how many variants succeeded."""
     runs = (
@@ -106,7 +106,8 @@ def render_runs_recent(*, shop: Shop, limit: int = 10) -> list[dict[str, Any]]:
         .select_related("product_asset")
         .annotate(
             succeeded=Count(
-                "variant_results", filter=Q(variant_results__status="success")
+                "variant_results",
+                filter=Q(variant_results__status=VariantStatus.SUCCESS),
             )
         )
         .order_by("-created_at")[:limit]

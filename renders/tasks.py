@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from renders import services
-from renders.closing import render_runs_sweep
 from renders.renderer import render_run_execute
+from renders.services import rooms
+from renders.services.closing import render_runs_sweep
 from seeitnow.logging import bind_request_id
 
 
 def purge_expired_rooms() -> dict[str, int]:
     """Scheduled hourly: delete expired room sessions and their images."""
-    return services.room_sessions_purge_expired()
+    return rooms.room_sessions_purge_expired()
 
 
 # =================================================================================

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -50,3 +51,13 @@ def parse_json_body(request: HttpRequest) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise AppError("invalid_json", "Request body must be a JSON object.")
     return data
+
+
+def parse_uuid(value: Any, *, code: str, message: str, status: int = 400) -> uuid.UUID:
+    """A UUID given as a JSON string or path segment; raises AppError(code)."""
+    if isinstance(value, str):
+        try:
+            return uuid.UUID(value)
+        except ValueError:
+            pass
+    raise AppError(code, message, status)

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "shops",
     "assets",
     "renders",
+    "storefront",
+    "merchant",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -66,7 +69,7 @@ ASGI_APPLICATION = "seeitnow.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -146,7 +149,6 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
 
 GS_BUCKET_NAME = env.str("GS_BUCKET_NAME", default="")
 GS_PROJECT_ID = env.str("GS_PROJECT_ID", default="")
@@ -206,9 +208,6 @@ SHOPIFY_API_SECRET = env.str(
 # The previous secret, accepted for verification while a rotation is under way.
 SHOPIFY_API_SECRET_OLD = env.str("SHOPIFY_API_SECRET_OLD", default="")
 SHOPIFY_APP_URL = env.str("SHOPIFY_APP_URL", default="http://localhost:8000")
-SHOPIFY_SCOPES = env.list(
-    "SCOPES", default=["read_products", "write_products", "write_app_proxy"]
-)
 SHOPIFY_API_VERSION = env.str("SHOPIFY_API_VERSION", default="2026-10")
 # Tests point every Admin API call at a fake server's origin instead of https://{shop}.
 SHOPIFY_ADMIN_ORIGIN_OVERRIDE = env.str("SHOPIFY_ADMIN_ORIGIN_OVERRIDE", default="")
@@ -238,7 +237,6 @@ PLANS = {
 # Each plan given in PLANS_JSON is merged over its default (or is a new plan).
 for _plan, _values in json.loads(env.str("PLANS_JSON", default="{}")).items():
     PLANS[_plan] = {**PLANS.get(_plan, {}), **_values}
-DEFAULT_PLAN = "free"
 
 # --- AI ------------------------------------------------------------------------------
 

@@ -1,3 +1,5 @@
+"""The root URLconf: the composition root, wiring each app's routes by name."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -17,9 +19,10 @@ urlpatterns = [
     path("storage/upload/<str:token>", storage_views.upload, name="storage-upload"),
     path("storage/read/<str:token>", storage_views.read, name="storage-read"),
     # Shopify forwards https://{shop}/apps/see-it/<path> to /proxy/<path>.
-    path("proxy/", include("renders.urls")),
-    path("preview/", include("seeitnow.preview.urls")),
-    path("app/", include("assets.urls")),
+    path("proxy/", include("storefront.urls")),
+    # The demo storefront answers 404 itself unless DEBUG or DEV_ADMIN_LOGIN.
+    path("preview/", include("demo.preview.urls")),
+    path("", include("merchant.urls")),
     path("", include("shops.urls")),
 ]
 

@@ -1,25 +1,20 @@
-"""The product catalog of a shop: Shopify's Admin API, or the demo catalog.
+"""The product catalog of a shop: Shopify's Admin API, or a registered stand-in.
 
-`get_catalog(shop)` picks the backend. The demo shop (DEMO_SHOP_DOMAIN) has no
-Shopify store behind it: its catalog is a JSON file with local product photos
-under `MEDIA_ROOT/demo/`, created from `seeitnow.demo.images` on first use, so the
-whole app runs without Shopify.
+`get_catalog(shop)` picks the backend. The demo app registers the demo shop's
+catalog (a JSON file with local photos) through `catalog_register`, so the whole
+app runs without Shopify while this module knows nothing of the demo.
 """
 
 from __future__ import annotations
 
-import fcntl
-import json
-import os
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-
-from django.conf import settings
 
 from seeitnow.http import AppError
 from shops import services, shopify
+from shops.ids import gid_numeric, product_id_numeric
 from shops.models import Shop
 
 MAX_PAGE = 250
@@ -54,13 +49,11 @@ class ProductPage:
 
 
 def product_gid(product_id: str) -> str:
-    """`123` or `gid://shopify/Product/123` → the gid."""
-    product_id = str(product_id)
-    if product_id.startswith("gid://"):
-        return product_id
-    if not product_id.isdigit():
+    """`123` or `gid://shopify/Product/123` → the gid; raises AppError otherwise."""
+    numeric = product_id_numeric(product_id)
+    if numeric is None:
         raise AppError("invalid_product_id", "Product id must be numeric.", 400)
-    return f"gid://shopify/Product/{product_id}"
+    return f"gid://shopify/Product/{numeric}"
 
 
 class Catalog(ABC):
@@ -90,7 +83,7 @@ def _from_node(node: dict) -> CatalogProduct:
         for m in (node.get("metafields") or {}).get("nodes", [])
     }
     return CatalogProduct(
-        id=node["id"].rsplit("/", 1)[-1],
+        id=gid_numeric(node["id"]),
         gid=node["id"],
         title=node.get("title") or "",
         handle=node.get("handle") or "",
@@ -156,114 +149,16 @@ class ShopifyCatalog(Catalog):
             client.remove_tags(gid=gid, tags=tags)
 
 
-class DemoCatalog(Catalog):
-    """The demo shop's products: `MEDIA_ROOT/demo/catalog.json` + `products/*.jpg`."""
+# Shops whose catalog is not their Shopify store (the demo shop), by domain.
+_CATALOGS: dict[str, Callable[[], Catalog]] = {}
 
-    def __init__(self) -> None:
-        self.directory = Path(settings.MEDIA_ROOT) / "demo"
-        self.path = self.directory / "catalog.json"
 
-    @contextmanager
-    def _locked(self):
-        """Serialise writers across processes (the web server and the q2 workers)."""
-        self.directory.mkdir(parents=True, exist_ok=True)
-        with open(self.directory / ".catalog.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
-
-    def _read(self) -> list[dict]:
-        if not self.path.exists():
-            with self._locked():
-                if not self.path.exists():
-                    self._create()
-        return json.loads(self.path.read_text())["products"]
-
-    def _create(self) -> None:
-        from seeitnow.demo.images import DEMO_PRODUCTS, write_demo_assets
-
-        write_demo_assets(self.directory)
-        self._write([dict(product) for product in DEMO_PRODUCTS])
-
-    def _write(self, products: list[dict]) -> None:
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"products": products}, indent=2))
-        os.replace(tmp, self.path)
-
-    def _product(self, data: dict) -> CatalogProduct:
-        image = self.directory / "products" / f"{data['handle']}.jpg"
-        url = image.resolve().as_uri()
-        return CatalogProduct(
-            id=str(data["id"]),
-            gid=product_gid(str(data["id"])),
-            title=data["title"],
-            handle=data["handle"],
-            product_type=data.get("product_type", ""),
-            vendor=data.get("vendor", ""),
-            tags=list(data.get("tags", [])),
-            description=data.get("description", ""),
-            images=[url],
-            featured_image=url,
-            metafields=dict(data.get("metafields", {})),
-            preview_url=f"{settings.MEDIA_URL}demo/products/{data['handle']}.jpg",
-        )
-
-    def list_products(
-        self, *, cursor: str | None = None, limit: int = 25, query: str = ""
-    ) -> ProductPage:
-        products = sorted(self._read(), key=lambda p: p["title"].lower())
-        for term in query.split():
-            if term.startswith("tag:"):
-                products = [p for p in products if term[4:] in p.get("tags", [])]
-            else:
-                products = [p for p in products if term.lower() in p["title"].lower()]
-        start = int(cursor) if cursor and cursor.isdigit() else 0
-        end = start + max(1, min(limit, MAX_PAGE))
-        return ProductPage(
-            products=[self._product(p) for p in products[start:end]],
-            next_cursor=str(end) if end < len(products) else None,
-        )
-
-    def get_product(self, product_id: str) -> CatalogProduct | None:
-        gid = product_gid(product_id)
-        return next(
-            (
-                self._product(p)
-                for p in self._read()
-                if product_gid(str(p["id"])) == gid
-            ),
-            None,
-        )
-
-    def _change_tags(self, product_id: str, tags: list[str], *, add: bool) -> None:
-        gid = product_gid(product_id)
-        self._read()
-        with self._locked():
-            products = json.loads(self.path.read_text())["products"]
-            product = next(
-                (p for p in products if product_gid(str(p["id"])) == gid), None
-            )
-            if product is None:
-                raise AppError("product_not_found", "Product does not exist.", 404)
-            current = list(product.get("tags", []))
-            if add:
-                current += [tag for tag in tags if tag not in current]
-            else:
-                current = [tag for tag in current if tag not in tags]
-            product["tags"] = current
-            self._write(products)
-
-    def add_tags(self, product_id: str, tags: list[str]) -> None:
-        self._change_tags(product_id, tags, add=True)
-
-    def remove_tags(self, product_id: str, tags: list[str]) -> None:
-        self._change_tags(product_id, tags, add=False)
+def catalog_register(*, shop_domain: str, factory: Callable[[], Catalog]) -> None:
+    """Serve `shop_domain`'s products from `factory()` instead of Shopify."""
+    _CATALOGS[shop_domain] = factory
 
 
 def get_catalog(shop: Shop) -> Catalog:
     """The catalog backend for this shop."""
-    if shop.shop_domain == settings.DEMO_SHOP_DOMAIN:
-        return DemoCatalog()
-    return ShopifyCatalog(shop)
+    factory = _CATALOGS.get(shop.shop_domain)
+    return factory() if factory is not None else ShopifyCatalog(shop)

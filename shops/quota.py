@@ -21,7 +21,8 @@ from seeitnow.http import AppError
 from shops.models import Shop, UsageDaily
 
 
-def _usage_row_id(*, shop: Shop, day: date) -> object:
+def usage_row_id(*, shop: Shop, day: date) -> object:
+    """The id of the shop's usage row for `day`, created (race-safe) when missing."""
     row = UsageDaily.objects.filter(shop=shop, date=day).values_list("id").first()
     if row is not None:
         return row[0]
@@ -40,7 +41,7 @@ def quota_reserve(*, shop: Shop, day: date) -> None:
     today's usage row stays locked until it commits. Raises AppError
     `quota_exceeded` (402) naming the limit reached; nothing is reserved then.
     """
-    row_id = _usage_row_id(shop=shop, day=day)
+    row_id = usage_row_id(shop=shop, day=day)
     with transaction.atomic():
         UsageDaily.objects.filter(id=row_id).update(
             composite_renders=F("composite_renders") + 1
@@ -69,6 +70,13 @@ def quota_reserve(*, shop: Shop, day: date) -> None:
                 f"Monthly render limit reached ({shop.monthly_quota} per month).",
                 402,
             )
+
+
+def usage_count_preparation(*, shop: Shop, day: date) -> None:
+    """Count one product preparation on `day` (`prep_renders`, outside the quota)."""
+    UsageDaily.objects.filter(id=usage_row_id(shop=shop, day=day)).update(
+        prep_renders=F("prep_renders") + 1
+    )
 
 
 def quota_release(*, shop_id: object, day: date) -> None:

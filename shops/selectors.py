@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -78,3 +79,12 @@ def usage_daily_series(
             }
         )
     return series
+
+
+def shop_prompt_addition(*, shop: Shop) -> str:
+    """The shop-level text appended to every prompt pack build ("" when unset)."""
+    try:
+        data = json.loads(shop.settings_json or "{}")
+    except json.JSONDecodeError:
+        return ""
+    return str(data.get("prompt_addition") or "") if isinstance(data, dict) else ""

@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from seeitnow import storage
 from seeitnow.http import AppError
+from seeitnow.storage import keys
 from shops import shopify
+from shops.ids import gid_numeric
 from shops.models import Plan, Session, Shop
 from shops.selectors import plan_for_subscription_name, plan_quotas
 
@@ -20,10 +22,6 @@ logger = logging.getLogger(__name__)
 # The package refreshes a token that expires within 60 s; rows whose token is good
 # for longer than this are not even locked to ask it.
 _REFRESH_CHECK_WINDOW = timedelta(minutes=5)
-
-
-def _numeric_id(gid: str) -> str:
-    return gid.rsplit("/", 1)[-1]
 
 
 def shop_install_or_revive(*, shop_domain: str, bundle: shopify.TokenBundle) -> Shop:
@@ -43,7 +41,7 @@ def shop_install_or_revive(*, shop_domain: str, bundle: shopify.TokenBundle) -> 
         shop_domain=shop_domain, access_token=bundle.access_token
     )
     try:
-        shopify_shop_id = _numeric_id(client.shop_identity()["id"])
+        shopify_shop_id = gid_numeric(client.shop_identity()["id"])
     except shopify.ShopifyAdminError as exc:
         raise AppError(
             "shopify_unavailable", "Shopify could not be reached.", 502
@@ -152,16 +150,17 @@ def shop_delete(*, shop: Shop) -> int:
     """Delete the shop, every row that belongs to it and its stored files.
 
     Files go first: if a deletion fails the rows still say what is left, and a
-    retry finishes the job. Returns how many files were deleted.
+    retry finishes the job. Returns how many of the shop's own files (rooms,
+    cutouts) were deleted.
     """
-    from renders.models import RenderRun
-
-    run_ids = RenderRun.objects.filter(shop=shop).values_list("id", flat=True)
-    prefixes = [f"rooms/{shop.pk}/", f"shops/{shop.pk}/"]
-    prefixes += [storage.variant_prefix(run_id=run_id) for run_id in run_ids]
-    deleted = sum(storage.delete_prefix(prefix) for prefix in prefixes)
+    deleted = sum(
+        storage.delete_prefix(prefix) for prefix in keys.shop_prefixes(shop_id=shop.pk)
+    )
     Session.objects.filter(shop=shop.shop_domain).delete()
-    shop.delete()
+    # Apps that keep files of their own under other keys (render images) delete
+    # them from a pre_delete receiver, inside this deletion's transaction.
+    with transaction.atomic():
+        shop.delete()
     return deleted
 
 

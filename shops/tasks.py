@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from assets.services import asset_refresh_from_product_update
 from shops import services
 from shops.models import Shop
+from shops.signals import product_updated
 
 logger = logging.getLogger(__name__)
 
@@ -22,8 +22,8 @@ def shop_sync_plan_task(shop_id: str, webhook_payload: dict | None = None) -> No
 
 
 def product_updated_task(shop_id: str, product: dict) -> None:
-    """Hand a products/update payload to the preparation pipeline."""
+    """Announce a products/update payload; assets re-prepares what changed."""
     shop = Shop.objects.filter(pk=shop_id, uninstalled_at=None).first()
     if shop is None:
         return
-    asset_refresh_from_product_update(shop=shop, payload=product)
+    product_updated.send(sender=Shop, shop=shop, payload=product)

@@ -69,7 +69,7 @@ def _demo_media_cache(tmp_path_factory):
     """The demo catalog's files, drawn once per test session (it takes seconds)."""
     from django.test import override_settings
 
-    from shops.catalog import DemoCatalog
+    from demo.catalog import DemoCatalog
 
     root = tmp_path_factory.mktemp("demo-media")
     with override_settings(MEDIA_ROOT=root):

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from assets.models import AssetStatus, PrepStrategy, ProductAsset, PromptVersion
 from renders.models import (
-    VARIANT_IDS,
     RenderJob,
     RenderRun,
     RoomSession,
@@ -18,6 +17,7 @@ from renders.models import (
     VariantResult,
     VariantStatus,
 )
+from seeitnow.ai.schema import VARIANT_IDS
 from shops.models import Shop, UsageDaily
 
 _seq = itertools.count(1)

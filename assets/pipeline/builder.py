@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 
-from assets.prompts.rules import (
+from assets.prompts.texts import BUILDER_INSTRUCTIONS
+from seeitnow.ai.base import AIError, AIProvider
+from seeitnow.ai.rules import (
+    MERCHANT_SECTION_HEADER,
     material_rules_text,
     scale_guardrails_text,
     variant_intents_text,
 )
-from assets.prompts.schema import PromptPack
-from assets.prompts.texts import BUILDER_INSTRUCTIONS, MERCHANT_SECTION_HEADER
-from seeitnow.ai.base import AIError, AIProvider
+from seeitnow.ai.schema import PromptPack
 
 
 def build_context(

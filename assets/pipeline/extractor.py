@@ -6,9 +6,9 @@ import html
 import re
 from html.parser import HTMLParser
 
-from assets.prompts.schema import ProductPlacementFacts
 from assets.prompts.texts import EXTRACTOR_INSTRUCTIONS
 from seeitnow.ai.base import AIError, AIProvider, ImageInput, ProductText
+from seeitnow.ai.schema import ProductPlacementFacts
 
 MAX_IMAGES = 3
 MAX_DESCRIPTION_CHARS = 8000

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from assets.prompts.schema import ProductPlacementFacts
+from seeitnow.ai.schema import ProductPlacementFacts
 
 
 class OverrideError(ValueError):

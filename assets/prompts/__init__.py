@@ -6,16 +6,16 @@ import hashlib
 
 from django.conf import settings
 
-from assets.prompts.rules import (
-    MATERIAL_RULES,
-    RELATIVE_SCALE_THRESHOLDS_CM,
-    SCALE_GUARDRAILS,
-    VARIANT_INTENTS,
-)
 from assets.prompts.texts import (
     BUILDER_INSTRUCTIONS,
     EXTRACTOR_INSTRUCTIONS,
     GLOBAL_RENDER_RULES,
+)
+from seeitnow.ai.rules import (
+    MATERIAL_RULES,
+    RELATIVE_SCALE_THRESHOLDS_CM,
+    SCALE_GUARDRAILS,
+    VARIANT_INTENTS,
 )
 
 

@@ -83,7 +83,3 @@ not creative variety: no style changes, no new props, no change of camera.
 Respect every do_not_do item and the merchant's instructions. Never contradict the \
 dimensions; when they are unknown, say the size is a cautious estimate.
 """
-
-# The builder context ends with this section when the merchant wrote instructions;
-# the local builder reads it back from there.
-MERCHANT_SECTION_HEADER = "Merchant instructions:"

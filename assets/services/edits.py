@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import json
-
 from django.utils import timezone
 
 from assets.models import PrepStrategy, ProductAsset
 from assets.pipeline.builder import build_prompt_pack
 from assets.pipeline.cutout import CutoutError, validate_manual_cutout
 from assets.pipeline.resolver import OverrideError, resolve_and_validate
-from assets.services.preparation import cutout_key
 from assets.versions import ensure_prompt_version
 from seeitnow import storage
 from seeitnow.ai import AIError, get_provider
 from seeitnow.http import AppError
+from seeitnow.storage import keys
 from shops.models import Shop
+from shops.selectors import shop_prompt_addition
 
 
 def asset_set_overrides(
@@ -40,7 +39,7 @@ def asset_set_overrides(
             provider=get_provider(),
             resolved_facts=resolved,
             product_instructions=asset.render_instructions or "",
-            shop_instructions=shop_prompt_addition(shop),
+            shop_instructions=shop_prompt_addition(shop=shop),
         )
     except AIError as exc:
         raise AppError(
@@ -70,7 +69,9 @@ def asset_upload_manual_cutout(
         result = validate_manual_cutout(data)
     except CutoutError as exc:
         raise AppError("invalid_cutout", exc.message, 400, reason=exc.code) from exc
-    key = cutout_key(asset)
+    key = keys.cutout_key(
+        shop_id=asset.shop_id, product_id=asset.product_id, asset_id=asset.pk
+    )
     storage.save(key, result.png_bytes, content_type="image/png")
     ProductAsset.objects.filter(pk=asset.pk).update(
         prepared_image_key=key,
@@ -81,12 +82,3 @@ def asset_upload_manual_cutout(
     )
     asset.refresh_from_db()
     return asset
-
-
-def shop_prompt_addition(shop: Shop) -> str:
-    """The shop-level text appended to every prompt pack build."""
-    try:
-        data = json.loads(shop.settings_json or "{}")
-    except json.JSONDecodeError:
-        return ""
-    return str(data.get("prompt_addition") or "") if isinstance(data, dict) else ""

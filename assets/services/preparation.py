@@ -2,35 +2,33 @@
 
 from __future__ import annotations
 
-import hashlib
-
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_q.tasks import async_task
 
+from assets.fingerprints import source_fingerprint, source_fingerprint_of_record
 from assets.models import AssetStatus, ProductAsset
-from assets.selectors import assets_outdated
-from assets.services.status import InvalidTransition, _transition, asset_mark_preparing
+from assets.selectors import asset_default_for_product, assets_outdated
+from assets.services.status import (
+    InvalidTransition,
+    asset_mark_preparing,
+    asset_pause_for_preparation,
+)
 from seeitnow.ai import get_provider
 from seeitnow.http import AppError
 from seeitnow.logging import get_request_id
 from shops.catalog import CatalogProduct
+from shops.ids import product_id_numeric
 from shops.models import Shop
 
 S = AssetStatus
+# The q2 task that runs a preparation; named, so queueing never imports the run.
+PREPARE_TASK = "assets.tasks.prepare_asset_task"
 
 
-def cutout_key(asset: ProductAsset) -> str:
-    """SPEC §4 key of an asset's transparent cutout."""
-    return f"shops/{asset.shop_id}/products/{asset.product_id}/prepared-{asset.pk}.png"
-
-
-def _default_asset(*, shop: Shop, product_id: str) -> ProductAsset:
+def asset_default_get_or_create(*, shop: Shop, product_id: str) -> ProductAsset:
     """The product's default asset, created `unprepared` on first sight."""
-    asset = ProductAsset.objects.filter(
-        shop=shop, product_id=product_id, is_default=True
-    ).first()
+    asset = asset_default_for_product(shop=shop, product_id=product_id)
     if asset is not None:
         return asset
     try:
@@ -54,7 +52,7 @@ def _default_asset(*, shop: Shop, product_id: str) -> ProductAsset:
 
 def asset_register(*, shop: Shop, product: CatalogProduct) -> ProductAsset:
     """The product's default asset with its catalog details, without preparing it."""
-    asset = _default_asset(shop=shop, product_id=product.id)
+    asset = asset_default_get_or_create(shop=shop, product_id=product.id)
     details = {
         "product_title": product.title,
         "product_type": product.product_type or None,
@@ -70,12 +68,10 @@ def asset_register(*, shop: Shop, product: CatalogProduct) -> ProductAsset:
 
 
 def _enqueue_preparation(asset: ProductAsset) -> None:
-    from assets.tasks import prepare_asset_task
-
     request_id = get_request_id()
     transaction.on_commit(
         lambda: async_task(
-            prepare_asset_task,
+            PREPARE_TASK,
             str(asset.pk),
             request_id,
             group=f"prepare-{asset.shop_id}",
@@ -91,13 +87,13 @@ def asset_begin_preparation(*, shop: Shop, product_id: str) -> ProductAsset:
     merchant's wish, so it comes back live when the new preparation is ready.
     Raises AppError `invalid_product_id` or InvalidTransition.
     """
-    product_id = str(product_id).rsplit("/", 1)[-1]
-    if not product_id.isdigit():
+    numeric = product_id_numeric(product_id)
+    if numeric is None:
         raise AppError("invalid_product_id", "Product id must be numeric.", 400)
     with transaction.atomic():
-        asset = _default_asset(shop=shop, product_id=product_id)
+        asset = asset_default_get_or_create(shop=shop, product_id=numeric)
         if asset.status == S.LIVE:
-            asset = _transition(asset=asset, sources={S.LIVE}, target=S.READY)
+            asset = asset_pause_for_preparation(asset=asset)
         if asset.status in (S.PREPARING, S.PROCESSING):
             raise InvalidTransition(
                 current=asset.status,
@@ -137,37 +133,15 @@ def assets_reprepare_outdated(*, shop: Shop) -> dict[str, list]:
     return assets_prepare_batch(shop=shop, product_ids=ids)
 
 
-def source_fingerprint(
-    *,
-    title: str,
-    description: str,
-    product_type: str,
-    vendor: str,
-    tags: list[str],
-    image: str,
-) -> dict[str, str]:
-    """What a product's facts are extracted from, to tell later whether it changed.
-
-    Our own storefront tag is left out: enabling a product must not look like an
-    edit of it. The image URL is kept without its cache-busting query.
-    """
-    kept_tags = sorted(t for t in tags if t != settings.SHOPIFY_LIVE_TAG)
-    text = "\n".join([title, description, product_type, vendor, ",".join(kept_tags)])
-    return {
-        "image": _image_identity(image),
-        "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
-    }
-
-
 def asset_refresh_from_product_update(*, shop: Shop, payload: dict) -> bool:
     """products/update webhook: re-prepare when the image or the text changed.
 
     Returns True when a re-preparation was queued.
     """
-    product_id = str(payload.get("id", ""))
-    asset = ProductAsset.objects.filter(
-        shop=shop, product_id=product_id, is_default=True
-    ).first()
+    product_id = product_id_numeric(payload.get("id"))
+    if product_id is None:
+        return False
+    asset = asset_default_for_product(shop=shop, product_id=product_id)
     if asset is None or asset.status not in (S.READY, S.LIVE, S.FAILED):
         return False
     image = (payload.get("image") or {}).get("src") or ""
@@ -184,16 +158,7 @@ def asset_refresh_from_product_update(*, shop: Shop, payload: dict) -> bool:
         tags=tags,
         image=image,
     )
-    seen = (asset.field_source or {}).get("extracted_from") or {}
-    if current == {
-        "image": _image_identity(seen.get("image", "")),
-        "text_sha256": seen.get("text_sha256"),
-    }:
+    if current == source_fingerprint_of_record(asset.field_source):
         return False
     asset_prepare(shop=shop, product_id=product_id)
     return True
-
-
-def _image_identity(url: str) -> str:
-    """An image URL without its cache-busting query (`?v=…`)."""
-    return url.split("?", 1)[0]

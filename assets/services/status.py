@@ -92,6 +92,14 @@ def asset_mark_failed(*, asset: ProductAsset, error_message: str) -> ProductAsse
     )
 
 
+def asset_pause_for_preparation(*, asset: ProductAsset) -> ProductAsset:
+    """live → ready keeping `enabled`, so the asset goes live again once prepared.
+
+    Raises InvalidTransition.
+    """
+    return _transition(asset=asset, sources={S.LIVE}, target=S.READY)
+
+
 def asset_enable(*, asset: ProductAsset) -> ProductAsset:
     """ready → live. Raises InvalidTransition, also when the asset can't be rendered."""
     asset.refresh_from_db()

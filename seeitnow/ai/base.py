@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from assets.prompts.schema import ProductPlacementFacts, PromptPack
+    from seeitnow.ai.schema import ProductPlacementFacts, PromptPack
 
 AI_ERROR_CODES = frozenset(
     {

@@ -21,8 +21,8 @@ from google.genai import errors, types
 from PIL import Image, UnidentifiedImageError
 from pydantic import BaseModel, ValidationError
 
-from assets.prompts.schema import ProductPlacementFacts, PromptPack
 from seeitnow.ai.base import AIError, AIProvider, ImageInput, ProductText, UploadedFile
+from seeitnow.ai.schema import ProductPlacementFacts, PromptPack
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,8 @@
 
 Wraps `storages["default"]` (FileSystemStorage or django-storages'
 GoogleCloudStorage) and adds what Django's API lacks: signed upload and read URLs,
-size-capped reads and delete-by-prefix. Keys follow SPEC §4.
+size-capped reads and delete-by-prefix. Keys follow SPEC §4 and are built by
+`seeitnow.storage.keys` alone.
 """
 
 from __future__ import annotations
@@ -27,12 +28,10 @@ __all__ = [
     "delete_prefix",
     "exists",
     "read",
-    "room_key",
     "save",
     "signed_read_url",
     "signed_upload_url",
     "size",
-    "variant_prefix",
 ]
 
 _cached: tuple[object, StorageBackend] | None = None
@@ -52,16 +51,6 @@ def backend() -> StorageBackend:
 
             _cached = (storage, GCSBackend(storage))
     return _cached[1]
-
-
-def room_key(*, shop_id: object, room_session_id: object, name: str) -> str:
-    """`rooms/{shopId}/{roomSessionId}/{name}` (SPEC §4)."""
-    return f"rooms/{shop_id}/{room_session_id}/{name}"
-
-
-def variant_prefix(*, run_id: object) -> str:
-    """`see-it-now/{runId}/`: every variant and final image of a run."""
-    return f"see-it-now/{run_id}/"
 
 
 def save(key: str, data: bytes, *, content_type: str) -> None:

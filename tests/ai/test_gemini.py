@@ -12,9 +12,9 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from assets.prompts.schema import ProductPlacementFacts, PromptPack
 from seeitnow.ai.base import AIError, ImageInput, ProductText, UploadedFile
 from seeitnow.ai.gemini import UPSCALE_INSTRUCTION, GeminiProvider
+from seeitnow.ai.schema import ProductPlacementFacts, PromptPack
 from tests.ai.conftest import IMAGE_MODEL, TEXT_MODEL, UPSCALE_MODEL
 from tests.fakes.gemini import (
     UPLOAD,

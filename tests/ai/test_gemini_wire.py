@@ -13,9 +13,9 @@ import pytest
 from google import genai
 from google.genai import errors, types
 
-from assets.prompts.schema import ProductPlacementFacts, PromptPack
 from seeitnow.ai.base import AIError
 from seeitnow.ai.gemini import JSON_SCHEMA_KEYWORDS, response_json_schema
+from seeitnow.ai.schema import ProductPlacementFacts, PromptPack
 from tests.ai.test_gemini import (
     FACTS,
     TEXT_MODEL,

@@ -3,10 +3,10 @@ from __future__ import annotations
 import pytest
 
 from assets.pipeline.extractor import product_text
-from assets.prompts.rules import relative_scale_for
 from seeitnow.ai.base import ProductText
 from seeitnow.ai.local import LocalProvider
 from seeitnow.ai.local.dimensions import parse_dimensions
+from seeitnow.ai.rules import relative_scale_for
 from tests.ai.extractor_cases import CASES
 
 DIM_KEYS = ("h", "w", "d", "diameter", "thickness")

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from assets.prompts.schema import VARIANT_IDS
 from seeitnow.ai.base import AIError, ImageInput, ProductText
 from seeitnow.ai.local import LocalProvider
+from seeitnow.ai.schema import VARIANT_IDS
 
 ROOM_SIZE = (800, 600)
 

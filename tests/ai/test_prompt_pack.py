@@ -7,8 +7,6 @@ from pydantic import ValidationError
 
 from assets.pipeline.builder import build_context, build_prompt_pack
 from assets.prompts import config_snapshot, prompt_hashes
-from assets.prompts.rules import MATERIAL_RULES, SCALE_GUARDRAILS, VARIANT_INTENTS
-from assets.prompts.schema import VARIANT_IDS, PromptPack
 from assets.prompts.texts import (
     BUILDER_INSTRUCTIONS,
     EXTRACTOR_INSTRUCTIONS,
@@ -16,6 +14,8 @@ from assets.prompts.texts import (
 )
 from seeitnow.ai.base import ProductText
 from seeitnow.ai.local import LocalProvider
+from seeitnow.ai.rules import MATERIAL_RULES, SCALE_GUARDRAILS, VARIANT_INTENTS
+from seeitnow.ai.schema import VARIANT_IDS, PromptPack
 
 
 def _facts(title="Reclaimed teak sideboard 180 x 45 x 80 cm"):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from seeitnow.demo.images import (
+from demo.images import (
     DEMO_PRODUCTS,
     PRODUCT_KINDS,
     ROOM_KINDS,

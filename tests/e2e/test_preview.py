@@ -12,8 +12,9 @@ import pytest
 from django.db import transaction
 
 from assets.models import AssetStatus
-from assets.preparation import run_preparation
-from assets.services import asset_begin_preparation, asset_go_live
+from assets.pipeline.run import run_preparation
+from assets.services.preparation import asset_begin_preparation
+from assets.services.status import asset_go_live
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

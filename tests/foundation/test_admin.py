@@ -82,7 +82,7 @@ def test_changelist_filters_and_search(staff_client, populated, shop):
 
 
 def test_enable_and_disable_actions_go_through_the_services(staff_client, demo_shop):
-    from shops.catalog import DemoCatalog
+    from demo.catalog import DemoCatalog
 
     ready = make_ready_asset(shop=demo_shop, product_id="8000000001")
     unprepared = make_asset(shop=demo_shop, product_id="8000000002")

@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import RestrictedError
 
 from assets.models import AssetStatus, ProductAsset, PromptVersion
-from assets.services import (
+from assets.services.status import (
     InvalidTransition,
     asset_disable,
     asset_enable,

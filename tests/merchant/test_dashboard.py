@@ -102,7 +102,7 @@ def test_dashboard_for_a_new_shop_says_what_to_do_first(
     page = response.content.decode()
     assert response.status_code == 200
     assert "No shopper has rendered yet" in page
-    assert "0/4" in page
+    assert "0/3" in page
 
 
 def test_dev_login_opens_the_demo_shops_dashboard_without_shopify(

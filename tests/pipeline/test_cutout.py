@@ -12,7 +12,7 @@ from assets.pipeline.cutout import (
     remove_background,
     validate_manual_cutout,
 )
-from seeitnow.demo.images import PRODUCT_KINDS, encode, product_photo
+from demo.images import PRODUCT_KINDS, encode, product_photo
 from tests.pipeline.studio import png_bytes, studio_shot
 
 

@@ -14,21 +14,18 @@ from django_q.models import Schedule
 from PIL import Image
 
 from assets.models import AssetStatus, PromptVersion
-from assets.prompts.schema import ProductPlacementFacts, PromptPack
-from assets.services import (
-    InvalidTransition,
-    asset_go_live,
+from assets.services.edits import asset_set_overrides, asset_upload_manual_cutout
+from assets.services.preparation import (
     asset_prepare,
     asset_refresh_from_product_update,
-    asset_set_overrides,
-    asset_upload_manual_cutout,
     assets_prepare_batch,
     assets_reprepare_outdated,
 )
-from renders.models import VARIANT_IDS
+from assets.services.status import InvalidTransition, asset_go_live
+from demo.catalog import DemoCatalog
 from seeitnow import storage
+from seeitnow.ai.schema import VARIANT_IDS, ProductPlacementFacts, PromptPack
 from seeitnow.http import AppError
-from shops.catalog import DemoCatalog
 from shops.models import UsageDaily
 from tests.fakes.gemini import error_reply, json_reply, text_reply
 

@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from assets.models import AssetStatus, ProductAsset
+from demo.catalog import DemoCatalog
 from seeitnow import storage
-from shops.catalog import DemoCatalog
 from shops.models import Shop
 
 

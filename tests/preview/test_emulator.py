@@ -11,9 +11,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 from PIL import Image
 
-from renders import services as render_services
+from demo.preview.signing import sign_proxy_params
 from renders.models import RenderJob, RoomSession
-from seeitnow.preview.signing import sign_proxy_params
+from renders.services import rooms as render_rooms
 from tests.fakes.shopify_proxy import proxy_signature as shopify_signature
 from tests.render.scene import live_asset
 
@@ -222,7 +222,7 @@ def test_a_server_error_becomes_html_as_shopify_makes_it(
     def broken(**kwargs):
         raise RuntimeError("storage is down")
 
-    monkeypatch.setattr(render_services, "room_session_create", broken)
+    monkeypatch.setattr(render_rooms, "room_session_create", broken)
     response = post(client, "room/upload")
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")

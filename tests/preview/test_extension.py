@@ -10,7 +10,7 @@ import tomllib
 
 import pytest
 
-from seeitnow.preview.selectors import EXTENSION_DIR, widget_locales, widget_strings
+from demo.preview.selectors import EXTENSION_DIR, widget_locales, widget_strings
 
 BLOCK = EXTENSION_DIR / "blocks" / "see-it-now.liquid"
 ASSETS = EXTENSION_DIR / "assets"

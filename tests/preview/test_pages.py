@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assets.models import AssetStatus
-from seeitnow.preview.selectors import WIDGET_ASSETS_DIR, PreviewProduct
+from demo.preview.selectors import WIDGET_ASSETS_DIR, PreviewProduct
 from tests.factories import make_asset, make_ready_asset
 
 pytestmark = pytest.mark.django_db

@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw
 from assets.models import AssetStatus, ProductAsset
 from renders.models import RoomSession
 from seeitnow import storage
+from seeitnow.storage import keys
 from shops.models import Shop
 from tests.factories import make_ready_asset, make_room
 
@@ -62,9 +63,7 @@ def confirmed_room(*, shop: Shop, **fields) -> tuple[RoomSession, bytes]:
     """A room session whose canonical 4:3 image is stored."""
     jpg = room_jpeg()
     room = make_room(shop=shop, **fields)
-    key = storage.room_key(
-        shop_id=shop.id, room_session_id=room.id, name="canonical.jpg"
-    )
+    key = keys.room_key(shop_id=shop.id, room_session_id=room.id, name="canonical.jpg")
     storage.save(key, jpg, content_type="image/jpeg")
     RoomSession.objects.filter(pk=room.pk).update(
         canonical_room_image_key=key,

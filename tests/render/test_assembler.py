@@ -15,7 +15,7 @@ from renders.assembler import (
     sha256_json,
     sha256_text,
 )
-from renders.models import VARIANT_IDS
+from seeitnow.ai.schema import VARIANT_IDS
 from tests.factories import SAMPLE_PROMPT_PACK
 from tests.render.scene import cutout_png, room_jpeg
 

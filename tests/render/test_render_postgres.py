@@ -15,9 +15,10 @@ from django.db import connection
 from django.utils import timezone
 from django_q.models import OrmQ
 
-from renders.closing import ABANDONED_MESSAGE, render_runs_sweep
+from renders.inputs import select_parse
 from renders.models import RenderJob, RenderRun
-from renders.selection import render_select
+from renders.services.closing import ABANDONED_MESSAGE, render_runs_sweep
+from renders.services.selection import render_select
 from renders.tasks import render_run_stale_after_s
 from seeitnow import storage
 from shops.models import UsageDaily
@@ -210,7 +211,7 @@ def test_two_simultaneous_selections_upscale_once(gemini):
     def select(_: int) -> tuple[str, str, bool]:
         try:
             barrier.wait(timeout=5)
-            chosen = render_select(shop=shop, body=body)
+            chosen = render_select(shop=shop, choice=select_parse(body))
             return str(chosen.job.id), chosen.final_key, chosen.upscaled
         finally:
             connection.close()

@@ -19,14 +19,20 @@ from renders.assembler import (
     sha256_json,
     sha256_text,
 )
-from renders.closing import ABANDONED_MESSAGE, render_run_finish, render_runs_sweep
-from renders.models import VARIANT_IDS, RenderRun, VariantResult
+from renders.inputs import RenderInput
+from renders.models import RenderRun, VariantResult
 from renders.renderer import render_run_execute
-from renders.runs import RenderRequest, render_start
+from renders.services.closing import (
+    ABANDONED_MESSAGE,
+    render_run_finish,
+    render_runs_sweep,
+)
+from renders.services.runs import render_start
 from renders.tasks import render_run
 from seeitnow import storage
 from seeitnow.ai.gemini import GeminiProvider
 from seeitnow.ai.local import LocalProvider
+from seeitnow.ai.schema import VARIANT_IDS
 from seeitnow.logging import RequestIdFilter
 from shops.models import UsageDaily
 from tests.factories import SAMPLE_FACTS, SAMPLE_PROMPT_PACK, make_variant
@@ -38,7 +44,7 @@ pytestmark = pytest.mark.django_db
 def start(scene, request_id: str = "req-render-1") -> RenderRun:
     return render_start(
         shop=scene.shop,
-        request=RenderRequest(
+        request=RenderInput(
             room_session_id=scene.room.id,
             product_id=scene.asset.product_id,
             is_async=False,

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from renders.models import RenderJob
-from renders.selectors import variant_selection_counts, variant_success_counts
+from renders.selectors import variant_selection_counts
 from seeitnow import storage
 from tests.factories import make_render_job, make_run, make_variant
 from tests.render.client import proxy
@@ -113,13 +113,6 @@ def test_selection_counts_per_variant(shop, other_shop):
     make_render_job(asset=other, room=None, variant_id="V01")
     assert variant_selection_counts(shop=shop) == {"V01": 1, "V03": 2}
     assert variant_selection_counts(shop=other_shop) == {"V01": 1}
-
-
-def test_variant_outcome_counts(shop, rendered):
-    assert variant_success_counts(shop=shop) == {
-        "V01": {"success": 1},
-        "V02": {"failed": 1},
-    }
 
 
 def stored_run(*, asset, room, created_at):

@@ -5,13 +5,13 @@ import io
 import pytest
 from PIL import Image
 
-from renders import rooms
+from renders import imaging
 from tests.rooms import images
 
 MAX_PIXELS = 50_000_000
 
 
-def _decode(result: rooms.CanonicalImage) -> Image.Image:
+def _decode(result: imaging.CanonicalImage) -> Image.Image:
     image = Image.open(io.BytesIO(result.jpeg))
     assert image.format == "JPEG"
     assert image.size == (result.width, result.height)
@@ -52,7 +52,7 @@ def _decode(result: rooms.CanonicalImage) -> Image.Image:
     ],
 )
 def test_canonicalise_accepted_images(make, expected):
-    result = rooms.canonicalise(make(), crop=None, max_pixels=MAX_PIXELS)
+    result = imaging.canonicalise(make(), crop=None, max_pixels=MAX_PIXELS)
 
     width, height, label, fmt, source_w, source_h = expected
     assert (
@@ -63,14 +63,14 @@ def test_canonicalise_accepted_images(make, expected):
         result.source_width,
         result.source_height,
     ) == expected
-    assert result.ratio_value == rooms.RATIOS[label]
+    assert result.ratio_value == imaging.RATIOS[label]
     assert result.crop["ratio_label"] == label
-    assert max(result.width, result.height) <= rooms.MAX_LONG_SIDE
+    assert max(result.width, result.height) <= imaging.MAX_LONG_SIDE
     _decode(result)
 
 
 def test_cmyk_jpeg_becomes_rgb():
-    result = rooms.canonicalise(images.cmyk_jpeg(), crop=None, max_pixels=MAX_PIXELS)
+    result = imaging.canonicalise(images.cmyk_jpeg(), crop=None, max_pixels=MAX_PIXELS)
     image = Image.open(io.BytesIO(result.jpeg))
     assert (image.mode, image.size, image.info.get("icc_profile")) == (
         "RGB",
@@ -80,7 +80,7 @@ def test_cmyk_jpeg_becomes_rgb():
 
 
 def test_exif_orientation_is_applied():
-    result = rooms.canonicalise(
+    result = imaging.canonicalise(
         images.exif_rotated_jpeg(), crop=None, max_pixels=MAX_PIXELS
     )
     image = _decode(result)
@@ -91,7 +91,7 @@ def test_exif_orientation_is_applied():
 
 
 def test_transparency_becomes_white():
-    result = rooms.canonicalise(
+    result = imaging.canonicalise(
         images.png_with_alpha(), crop=None, max_pixels=MAX_PIXELS
     )
     image = _decode(result)
@@ -100,14 +100,14 @@ def test_transparency_becomes_white():
 
 
 def test_crop_params_are_applied():
-    crop = rooms.parse_crop_params(
+    crop = imaging.parse_crop_params(
         {
             "ratio_label": "2:3",
             "ratio_value": 0.6667,
             "crop_rect_norm": {"x": 0.5, "y": 0.0, "w": 0.5, "h": 1.0},
         }
     )
-    result = rooms.canonicalise(
+    result = imaging.canonicalise(
         images.png_with_alpha(), crop=crop, max_pixels=MAX_PIXELS
     )
     image = _decode(result)
@@ -122,7 +122,7 @@ def test_crop_params_are_applied():
 
 
 def test_crop_of_a_large_jpeg_is_capped():
-    crop = rooms.parse_crop_params(
+    crop = imaging.parse_crop_params(
         {
             "ratio_label": "16:9",
             "ratio_value": 1.7778,
@@ -130,7 +130,7 @@ def test_crop_of_a_large_jpeg_is_capped():
         }
     )
     # 4800×3200 cropped to 4800×2700, decoded at 1/2 then resampled to the cap.
-    result = rooms.canonicalise(
+    result = imaging.canonicalise(
         images.jpeg(4800, 3200), crop=crop, max_pixels=MAX_PIXELS
     )
     assert (result.width, result.height) == (2048, 1152)
@@ -164,8 +164,8 @@ def test_crop_of_a_large_jpeg_is_capped():
     ],
 )
 def test_canonicalise_refuses(make, message):
-    with pytest.raises(rooms.InvalidImage) as info:
-        rooms.canonicalise(make(), crop=None, max_pixels=MAX_PIXELS)
+    with pytest.raises(imaging.InvalidImage) as info:
+        imaging.canonicalise(make(), crop=None, max_pixels=MAX_PIXELS)
     assert str(info.value) == message
 
 
@@ -183,7 +183,7 @@ def test_canonicalise_refuses(make, message):
     ],
 )
 def test_nearest_ratio(width, height, label):
-    assert rooms.nearest_ratio(width, height) == label
+    assert imaging.nearest_ratio(width, height) == label
 
 
 GOOD_RECT = {"x": 0.1, "y": 0.1, "w": 0.5, "h": 0.5}
@@ -229,29 +229,29 @@ GOOD_RECT = {"x": 0.1, "y": 0.1, "w": 0.5, "h": 0.5}
     ],
 )
 def test_parse_crop_params_refuses(raw):
-    with pytest.raises(rooms.InvalidCropParams):
-        rooms.parse_crop_params(raw)
+    with pytest.raises(imaging.InvalidCropParams):
+        imaging.parse_crop_params(raw)
 
 
 def test_parse_crop_params_accepts_and_clamps_rounding():
-    assert rooms.parse_crop_params(None) is None
-    crop = rooms.parse_crop_params(
+    assert imaging.parse_crop_params(None) is None
+    crop = imaging.parse_crop_params(
         {
             "ratio_label": "16:9",
             "ratio_value": 1.777,
             "crop_rect_norm": {"x": 0.2, "y": 0, "w": 0.8000000001, "h": 1},
         }
     )
-    assert crop == rooms.CropParams("16:9", 1.777, 0.2, 0.0, 0.8, 1.0)
+    assert crop == imaging.CropParams("16:9", 1.777, 0.2, 0.0, 0.8, 1.0)
 
 
-def _crop(label: str, x: float, y: float, w: float, h: float) -> rooms.CropParams:
+def _crop(label: str, x: float, y: float, w: float, h: float) -> imaging.CropParams:
     raw = {
         "ratio_label": label,
-        "ratio_value": rooms.RATIOS[label],
+        "ratio_value": imaging.RATIOS[label],
         "crop_rect_norm": {"x": x, "y": y, "w": w, "h": h},
     }
-    return rooms.parse_crop_params(raw)
+    return imaging.parse_crop_params(raw)
 
 
 @pytest.mark.parametrize(
@@ -286,8 +286,8 @@ def _crop(label: str, x: float, y: float, w: float, h: float) -> rooms.CropParam
     ids=["strip", "whole-frame", "over-two-percent", "oriented"],
 )
 def test_crop_rectangle_must_have_the_labelled_shape(make, crop, message):
-    with pytest.raises(rooms.InvalidCropParams) as caught:
-        rooms.canonicalise(make(), crop=crop, max_pixels=MAX_PIXELS)
+    with pytest.raises(imaging.InvalidCropParams) as caught:
+        imaging.canonicalise(make(), crop=crop, max_pixels=MAX_PIXELS)
     assert str(caught.value) == message
 
 
@@ -303,7 +303,7 @@ def test_crop_rectangle_must_have_the_labelled_shape(make, crop, message):
     ids=["one-percent", "whole-pixels", "oriented"],
 )
 def test_crop_rectangle_within_rounding_is_accepted(make, crop, size):
-    result = rooms.canonicalise(make(), crop=crop, max_pixels=MAX_PIXELS)
+    result = imaging.canonicalise(make(), crop=crop, max_pixels=MAX_PIXELS)
     assert (result.width, result.height, result.ratio_label) == (
         *size,
         crop.ratio_label,

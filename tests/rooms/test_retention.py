@@ -10,13 +10,14 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from renders.models import RenderJob, RenderRun, RoomSession, VariantResult
-from renders.services import room_sessions_purge_expired
+from renders.services.rooms import room_sessions_purge_expired
 from renders.signals import (
     RETENTION_SCHEDULE_NAME,
     SWEEP_SCHEDULE_NAME,
     register_schedules,
 )
 from seeitnow import storage
+from seeitnow.storage import keys as storage_keys
 from tests.factories import (
     make_asset,
     make_render_job,
@@ -34,7 +35,7 @@ def _room_with_files(shop, asset, *, age_hours: float):
         shop=shop, created_at=created, expires_at=created + timedelta(hours=24)
     )
     keys = [
-        storage.room_key(shop_id=shop.id, room_session_id=room.id, name=name)
+        storage_keys.room_key(shop_id=shop.id, room_session_id=room.id, name=name)
         for name in ("room.jpg", "canonical.jpg")
     ]
     run = make_run(asset=asset, room=room)

@@ -229,8 +229,9 @@ def test_application_url_forwards_to_the_app_home(client):
     assert client.get("/").status_code == 200
 
 
-def test_app_home_installs_and_answers_inside_the_iframe(client, token):
+def test_app_home_installs_and_goes_to_the_dashboard_inside_the_iframe(client, token):
     response = client.get(f"/app/?shop={DOMAIN}&host=h&id_token={token()}")
-    assert response.status_code == 200
+    assert response.status_code == 302
+    assert response["Location"].startswith("/app/dashboard?")
     assert response["Content-Security-Policy"].startswith("frame-ancestors")
     assert Shop.objects.filter(shop_domain=DOMAIN, uninstalled_at=None).exists()

@@ -73,7 +73,7 @@ def test_upgrade_creates_a_test_charge_and_the_return_url_applies_it(
         f"/app/billing/return?plan=starter&charge_id=1000&shop={DOMAIN}&id_token={id_token}"
     )
     assert back.status_code == 302
-    assert back["Location"].startswith("/app/?")
+    assert back["Location"].startswith("/app/dashboard?")
     shop.refresh_from_db()
     assert (shop.plan, shop.daily_quota, shop.monthly_quota) == ("starter", 50, 1500)
 

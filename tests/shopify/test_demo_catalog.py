@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from seeitnow.demo.images import DEMO_PRODUCTS
+from demo.catalog import DemoCatalog
+from demo.images import DEMO_PRODUCTS
 from seeitnow.http import AppError
-from shops.catalog import DemoCatalog, get_catalog
+from shops.catalog import get_catalog
 from shops.services import shop_ensure_demo
 
 pytestmark = pytest.mark.django_db

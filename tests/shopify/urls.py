@@ -32,5 +32,6 @@ urlpatterns = [
     path("proxy/echo", proxy_echo),
     path("proxy/open", proxy_no_allowlist),
     path("app/echo", admin_echo),
+    path("", include("merchant.urls")),
     path("", include("shops.urls")),
 ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from renders.services import room_sessions_purge_expired
+from renders.services.rooms import room_sessions_purge_expired
 
 
 class Command(BaseCommand):

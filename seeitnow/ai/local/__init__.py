@@ -6,11 +6,11 @@ import time
 
 from PIL import UnidentifiedImageError
 
-from assets.prompts.schema import ProductPlacementFacts, PromptPack
 from seeitnow.ai.base import AIError, AIProvider, ImageInput, ProductText, UploadedFile
 from seeitnow.ai.local.builder import build_local_prompt_pack
 from seeitnow.ai.local.compositor import VARIANT_PLANS, composite, upscale_jpeg
 from seeitnow.ai.local.extractor import extract_local_facts
+from seeitnow.ai.schema import ProductPlacementFacts, PromptPack
 
 __all__ = ["LocalProvider"]
 

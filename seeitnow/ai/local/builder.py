@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from assets.prompts.rules import MATERIAL_RULES, SCALE_GUARDRAILS, VARIANT_INTENTS
-from assets.prompts.schema import PromptPack
-from assets.prompts.texts import MERCHANT_SECTION_HEADER
+from seeitnow.ai.rules import (
+    MATERIAL_RULES,
+    MERCHANT_SECTION_HEADER,
+    SCALE_GUARDRAILS,
+    VARIANT_INTENTS,
+)
+from seeitnow.ai.schema import PromptPack
 
 _MODE_TEXT = {
     "floor": "standing on the floor",

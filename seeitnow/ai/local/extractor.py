@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from assets.prompts.rules import SCALE_GUARDRAILS, relative_scale_for
-from assets.prompts.schema import ProductPlacementFacts
 from seeitnow.ai.base import ProductText
 from seeitnow.ai.local.dimensions import ParsedDimensions, parse_dimensions
 from seeitnow.ai.local.lexicon import (
@@ -16,6 +14,8 @@ from seeitnow.ai.local.lexicon import (
     WOODS,
     Kind,
 )
+from seeitnow.ai.rules import SCALE_GUARDRAILS, relative_scale_for
+from seeitnow.ai.schema import ProductPlacementFacts
 
 # A familiar object of each size class, for relative_scale.comparisons.
 _COMPARISON = {

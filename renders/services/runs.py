@@ -1,0 +1,197 @@
+"""Starting a see-it-now render: parse, check, reserve quota, create the run.
+
+The render is checked in SPEC §5's order. The room and product checks, with their
+storage reads, run first and outside any transaction, remembering the first refusal;
+then one short transaction reserves quota (a 402 outranks the remembered refusal),
+raises that refusal (rolling the reservation back) or creates the run. So a refused
+request leaves nothing behind, and today's usage row, which the reservation locks,
+is never held while up to 50 MB of images are read. The task is queued only once
+that transaction commits.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from assets.models import AssetStatus, ProductAsset
+from assets.selectors import asset_default_for_product
+from renders.assembler import (
+    PromptPackInvalid,
+    assemble_prompts,
+    image_meta,
+    sha256_bytes,
+    sha256_json,
+)
+from renders.inputs import RenderInput
+from renders.models import RenderRun, RoomSession
+from renders.selectors import room_session_live
+from seeitnow import storage
+from seeitnow.ai import get_provider
+from seeitnow.http import AppError
+from shops.models import Shop
+from shops.quota import quota_reserve, rate_limit_allow
+
+logger = logging.getLogger("renders.render")
+
+RENDER_TASK = "renders.tasks.render_run"
+SYNC_POLL_INTERVAL_S = 0.1
+
+
+def _read_image(key: str, missing: AppError) -> tuple[bytes, dict[str, Any]]:
+    """An input image and its meta; `missing` when it is absent or unreadable."""
+    try:
+        data = storage.read(key, max_bytes=settings.FETCH_MAX_BYTES)
+        return data, image_meta(data)
+    except (storage.ObjectNotFound, storage.ObjectTooLarge, OSError, ValueError):
+        raise missing from None
+
+
+def _room_checked(
+    *, shop: Shop, room_session_id: uuid.UUID
+) -> tuple[RoomSession, bytes, dict[str, Any]]:
+    """The live room with its canonical image and that image's meta."""
+    room = room_session_live(shop=shop, room_session_id=room_session_id)
+    missing = AppError("no_room_image", "The room photo is not confirmed yet.")
+    if not room.canonical_room_image_key:
+        raise missing
+    return room, *_read_image(room.canonical_room_image_key, missing)
+
+
+def _asset_checked(
+    *, shop: Shop, product_id: str
+) -> tuple[ProductAsset, bytes, dict[str, Any]]:
+    """The product's live default asset with its cutout and the cutout's meta."""
+    asset = asset_default_for_product(shop=shop, product_id=product_id)
+    if asset is None or asset.status != AssetStatus.LIVE:
+        raise AppError(
+            "product_not_enabled", "See It Now is not enabled for this product.", 422
+        )
+    missing = AppError("no_product_image", "This product has no prepared image.")
+    if not asset.prepared_image_key:
+        raise missing
+    data, meta = _read_image(asset.prepared_image_key, missing)
+    not_ready = AppError(
+        "pipeline_not_ready", "This product is still being prepared.", 422
+    )
+    if not asset.resolved_facts or not asset.prompt_pack:
+        raise not_ready
+    try:
+        assemble_prompts(prompt_pack=asset.prompt_pack)
+    except PromptPackInvalid:
+        raise not_ready from None
+    return asset, data, meta
+
+
+@dataclass(frozen=True)
+class _CheckedInputs:
+    room: RoomSession
+    asset: ProductAsset
+    room_hash: str
+    room_meta: dict[str, Any]
+    product_hash: str
+    product_meta: dict[str, Any]
+
+
+def _inputs_checked(*, shop: Shop, request: RenderInput) -> _CheckedInputs:
+    """The room and product checks of SPEC §5, in order, with both images read
+    and hashed."""
+    room, room_bytes, room_meta = _room_checked(
+        shop=shop, room_session_id=request.room_session_id
+    )
+    asset, product_bytes, product_meta = _asset_checked(
+        shop=shop, product_id=request.product_id
+    )
+    return _CheckedInputs(
+        room=room,
+        asset=asset,
+        room_hash=sha256_bytes(room_bytes),
+        room_meta=room_meta,
+        product_hash=sha256_bytes(product_bytes),
+        product_meta=product_meta,
+    )
+
+
+def render_start(*, shop: Shop, request: RenderInput, request_id: str) -> RenderRun:
+    """Check, reserve quota, create the run and queue its task on commit.
+
+    Raises AppError rate_limit_exceeded (429), quota_exceeded (402),
+    room_not_found (404), no_room_image (400), product_not_enabled (422),
+    no_product_image (400) or pipeline_not_ready (422), with nothing written.
+    """
+    if not rate_limit_allow(
+        key=f"render:{request.room_session_id}",
+        limit=settings.RENDER_RATE_LIMIT,
+        window_s=settings.RENDER_RATE_WINDOW_S,
+    ):
+        raise AppError(
+            "rate_limit_exceeded",
+            "Too many renders for this room photo; try again in a minute.",
+            429,
+        )
+    # Checked before the reservation but reported after it, as SPEC §5 orders them.
+    refusal: AppError | None = None
+    try:
+        checked = _inputs_checked(shop=shop, request=request)
+    except AppError as exc:
+        refusal = exc
+    model = get_provider().model_for("image")
+    with transaction.atomic():
+        now = timezone.now()
+        quota_reserve(shop=shop, day=timezone.localdate(now))
+        if refusal is not None:
+            raise refusal
+        asset = checked.asset
+        run = RenderRun.objects.create(
+            shop=shop,
+            product_asset=asset,
+            room_session_id=checked.room.id,
+            request_id=request_id,
+            prompt_pack_version=asset.prompt_pack_version or asset.prompt_version,
+            model=model,
+            product_image_hash=checked.product_hash,
+            product_image_meta=checked.product_meta,
+            room_image_hash=checked.room_hash,
+            room_image_meta=checked.room_meta,
+            resolved_facts_hash=sha256_json(asset.resolved_facts),
+            resolved_facts_json=asset.resolved_facts,
+            prompt_pack_hash=sha256_json(asset.prompt_pack),
+            prompt_pack_json=asset.prompt_pack,
+            created_at=now,
+        )
+        RoomSession.objects.filter(pk=checked.room.pk).update(last_used_at=now)
+        run_id = str(run.id)
+        transaction.on_commit(lambda: async_task(RENDER_TASK, run_id, request_id))
+    logger.info(
+        "see-it-now-start",
+        extra={
+            "operation": "see-it-now",
+            "stage": "see-it-now-start",
+            "shop": shop.shop_domain,
+            "product": asset.product_id,
+            "run_id": run_id,
+            "async": request.is_async,
+            "model": run.model,
+        },
+    )
+    return run
+
+
+def render_run_wait(*, run: RenderRun, timeout_s: float) -> RenderRun:
+    """Poll the run's row until it is finished or `timeout_s` has passed."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        run.refresh_from_db(fields=["status", "total_duration_ms"])
+        if run.is_finished or time.monotonic() >= deadline:
+            return run
+        # One indexed primary-key read per 100 ms per waiting request: cheap, and
+        # the answer leaves at most 100 ms after the run ends.
+        time.sleep(min(SYNC_POLL_INTERVAL_S, max(0.0, deadline - time.monotonic())))
