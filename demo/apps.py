@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class DemoConfig(AppConfig):
@@ -10,8 +11,6 @@ class DemoConfig(AppConfig):
     verbose_name = "Demo shop"
 
     def ready(self) -> None:
-        from django.conf import settings
-
         from demo.catalog import DemoCatalog
         from shops.catalog import catalog_register
 

@@ -86,15 +86,18 @@ def quota_release(*, shop_id: object, day: date) -> None:
     ).update(composite_renders=F("composite_renders") - 1)
 
 
-def rate_limit_allow(*, key: str, limit: int, window_s: int) -> bool:
+def rate_limit_allow(
+    *, key: str, limit: int, window_s: int, now: float | None = None
+) -> bool:
     """Count one hit on `key`; False when `limit` hits were already counted in the
-    current `window_s`-second window (windows are aligned to the clock).
+    current `window_s`-second window (windows are aligned to the clock; `now`,
+    epoch seconds, defaults to the current time).
 
     Each hit claims a numbered slot with `cache.add`, which is atomic on every
     shared backend (a unique key insert on the database cache, SET NX on Redis),
     whereas `cache.incr` is a read-then-write on the database cache.
     """
-    window = int(time.time() // window_s)
+    window = int((time.time() if now is None else now) // window_s)
     slots = [f"rate:{key}:{window}:{n}" for n in range(limit)]
     taken = cache.get_many(slots)
     for slot in slots:

@@ -5,10 +5,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from seeitnow.ai.schema import ProductPlacementFacts, PromptPack
+from seeitnow.ai.schema import ProductPlacementFacts, PromptPack
 
 AI_ERROR_CODES = frozenset(
     {
