@@ -3,7 +3,6 @@ Liquid and schema, the widget's assets, and locales that all carry the same keys
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import tomllib
@@ -53,6 +52,7 @@ def test_the_extension_has_shopifys_layout():
         "see-it-now.liquid"
     ]
     assert sorted(p.name for p in ASSETS.iterdir()) == [
+        "see-it-now-modal.js",
         "see-it-now.css",
         "see-it-now.js",
     ]
@@ -63,6 +63,8 @@ def test_the_block_schema_is_a_product_page_app_block():
     assert block["name"] == "See It Now"
     assert block["target"] == "section"
     assert block["enabled_on"] == {"templates": ["product"]}
+    # The block's JavaScript is the loader; the modal is fetched on first use.
+    assert block["javascript"] == "see-it-now.js"
     assert (ASSETS / block["javascript"]).is_file()
     assert (ASSETS / block["stylesheet"]).is_file()
     settings = {s["id"]: s for s in block["settings"] if "id" in s}
@@ -104,6 +106,7 @@ def test_the_block_renders_only_for_tagged_products_and_uses_only_settings_it_ha
         'data-product-id="{{ product.id }}"',
         'data-product-title="{{ product.title | escape }}"',
         'data-variant-id="{{ variant.id }}"',
+        "data-modal-src=\"{{ 'see-it-now-modal.js' | asset_url }}\"",
         "{{ block.shopify_attributes }}",
     ):
         assert attribute in liquid
@@ -138,7 +141,7 @@ def test_the_locales_are_named_as_shopify_expects():
 
 def test_the_widget_uses_only_strings_that_exist():
     english = widget_strings(locale="en")
-    source = (ASSETS / "see-it-now.js").read_text()
+    source = (ASSETS / "see-it-now-modal.js").read_text()
     groups = "steps|room|working|gallery|done|errors"
     used = set(re.findall(rf'"((?:{groups})\.[a-z_]+)"', source))
     used |= set(re.findall(r'\b[th]\("(\w+)"', source))
@@ -168,10 +171,23 @@ def test_the_widget_uses_only_strings_that_exist():
 
 
 def test_the_widget_loads_nothing_from_elsewhere_and_stays_small():
-    for name in ("see-it-now.js", "see-it-now.css"):
+    for name in ("see-it-now.js", "see-it-now-modal.js", "see-it-now.css"):
         text = (ASSETS / name).read_text()
         assert not re.search(r"https?://|//cdn|@import|fonts\.", text), name
     block = BLOCK.read_text()
     assert "<script src" not in block and "<link" not in block
-    # Shopify's theme check suggests at most 10 kB of compressed JS per app block.
-    assert len(gzip.compress((ASSETS / "see-it-now.js").read_bytes())) < 10_000
+    # Theme check's AssetSizeAppBlockJavaScript: at most 10,000 bytes of the raw
+    # file the block names; the loader keeps well under it.
+    assert (ASSETS / "see-it-now.js").stat().st_size < 5_000
+
+
+def test_the_loader_builds_nothing_and_fetches_the_modal_only_on_use():
+    loader = (ASSETS / "see-it-now.js").read_text()
+    modal = (ASSETS / "see-it-now-modal.js").read_text()
+    # The loader never builds the dialog or calls the app; the modal registers
+    # the one entry point the loader calls.
+    assert "dialog" not in loader
+    assert not re.search(r"\bfetch\(|XMLHttpRequest|/apps/", loader)
+    assert "root.dataset.modalSrc" in loader
+    assert re.search(r'addEventListener\("click"', loader)
+    assert "window.SeeItNowModal = {" in modal
