@@ -48,9 +48,13 @@
     return area.value;
   }
 
-  function ApiError(code, message) {
+  // `code` picks the shopper's text (errors.<code>.title / .text in the block's
+  // locale); `message` is the server's own text, shown only for a code the widget
+  // has no translation for; `vars` fill the text's placeholders.
+  function ApiError(code, message, vars) {
     this.code = code;
-    this.message = message;
+    this.message = message || "";
+    this.vars = vars;
   }
 
   function create(root) {
@@ -91,11 +95,13 @@
       el.id = "see-it-now-" + PRODUCT_ID;
       var titleId = el.id + "-title";
       el.setAttribute("aria-labelledby", titleId);
-      var rooms = ROOMS.map(function (room) {
+      var rooms = ROOMS.map(function (room, i) {
+        // A merchant's room is named by its image's alt text, else numbered.
+        var label = room.label || t("room.sample_numbered", { number: i + 1 });
         return '<li><button type="button" class="sin-room" data-room-url="' + escapeHtml(room.url) + '">' +
-          '<img src="' + escapeHtml(room.url) + '" alt="" loading="lazy" width="320" height="240">' +
+          '<img src="' + escapeHtml(room.thumb_url || room.url) + '" alt="" loading="lazy" width="320" height="240">' +
           '<span class="sin-room__label"><span class="sin-visually-hidden">' + h("room.sample") + " </span>" +
-          escapeHtml(room.label) + "</span></button></li>";
+          escapeHtml(label) + "</span></button></li>";
       }).join("");
       el.innerHTML =
         '<div class="sin__panel">' +
@@ -168,7 +174,7 @@
 
     // --- API ------------------------------------------------------------------------
 
-    function networkError() { return new ApiError("network", t("errors.network_text")); }
+    function networkError() { return new ApiError("network"); }
 
     function api(method, path, body) {
       var init = { method: method, headers: { Accept: "application/json" } };
@@ -183,7 +189,7 @@
             return data;
           },
           // Shopify's proxy turns a server error into an HTML page.
-          function () { throw new ApiError("server_error", t("errors.server_error")); }
+          function () { throw new ApiError("server_error"); }
         );
       }, function () { throw networkError(); });
     }
@@ -193,7 +199,10 @@
       return fetch(url, { method: "PUT", headers: headers, body: blob }).then(function (response) {
         if (response.ok) return;
         return response.json().catch(function () { return {}; }).then(function (data) {
-          throw new ApiError(data.error || "upload_failed", data.message || t("errors.server_error"));
+          // Storage answers JSON (local) or XML (GCS): only a size refusal is told
+          // apart, with the limit the widget knows.
+          if (data.error === "file_too_large") throw new ApiError("file_too_large", "", { mb: 10 });
+          throw new ApiError("upload_failed", data.message);
         });
       }, function () { throw networkError(); });
     }
@@ -218,9 +227,15 @@
     function showError(error) {
       var box = $("[data-error]");
       var code = error && error.code;
-      var title = strings["errors." + code] !== undefined && code !== "generic" ? "errors." + code : "errors.generic";
-      $("[data-error-title]").textContent = t(title);
-      $("[data-error-message]").textContent = (error && error.message) || t("errors.try_again_text");
+      var known = strings["errors." + code + ".title"] !== undefined;
+      var key = "errors." + (known ? code : "generic");
+      $("[data-error-title]").textContent = t(key + ".title");
+      // Our own text for every code we know; the server's message only for a code
+      // this version of the widget has never heard of; Shopify's cart text (already
+      // in the shop's language) where Shopify gave one.
+      var serverText = error instanceof ApiError && !known ? error.message : "";
+      $("[data-error-message]").textContent = (error && error.shopText) || serverText ||
+        t(key + ".text", error && error.vars);
       box.hidden = false;
       box.setAttribute("tabindex", "-1");
       box.focus();
@@ -267,7 +282,7 @@
       var token = state.token;
       clearError();
       if (blob.size > MAX_BYTES) {
-        showError(new ApiError("file_too_large", t("errors.file_too_large_text", { mb: 10 })));
+        showError(new ApiError("file_too_large", "", { mb: 10 }));
         return;
       }
       showStep("working");
@@ -275,7 +290,7 @@
       api("POST", "room/upload", { content_type: contentType })
         .then(function (upload) {
           if (upload.max_file_size_bytes && blob.size > upload.max_file_size_bytes) {
-            throw new ApiError("file_too_large", t("errors.file_too_large_text", { mb: upload.max_file_size_mb }));
+            throw new ApiError("file_too_large", "", { mb: upload.max_file_size_mb });
           }
           return putBytes(upload.upload_url, blob, upload.content_type, upload.upload_headers)
             .then(function () {
@@ -299,10 +314,14 @@
       setWorking(t("working.loading_sample"), url);
       fetch(url)
         .then(function (response) {
-          if (!response.ok) throw new ApiError("generic", t("errors.sample_unavailable_text"));
+          if (!response.ok) throw new ApiError("sample_unavailable");
           return response.blob();
-        }, function () { throw networkError(); })
-        .then(function (blob) { if (token === state.token) startWithBlob(blob, "image/jpeg", url); })
+        }, function () { throw new ApiError("sample_unavailable"); })
+        .then(function (blob) {
+          // A merchant's room comes from Shopify's CDN as JPEG; keep what it says.
+          var type = /^image\/(jpeg|png|webp)$/.test(blob.type) ? blob.type : "image/jpeg";
+          if (token === state.token) startWithBlob(blob, type, url);
+        })
         .catch(backToRoom(token));
     }
 
@@ -338,7 +357,7 @@
     function poll() {
       var token = state.token;
       if (Date.now() - state.pollStarted > POLL_LIMIT_MS) {
-        finishRender(new ApiError("timeout", t("errors.timeout_text")));
+        finishRender(new ApiError("timeout"));
         return;
       }
       // The poll path is built on our own base: the run's poll_url is relative to
@@ -359,7 +378,7 @@
       (run.variants || []).forEach(addVariant);
       updateProgress(run.status);
       if (FINISHED.indexOf(run.status) === -1) schedulePoll();
-      else if (!state.variants.length) finishRender(new ApiError("all_variants_failed", ""));
+      else if (!state.variants.length) finishRender(new ApiError("all_variants_failed"));
       else finishRender(null);
     }
 
@@ -576,7 +595,11 @@
       })
         .then(function (response) {
           return response.json().catch(function () { return {}; }).then(function (data) {
-            if (!response.ok) throw new ApiError("cart", data.description || data.message || t("errors.try_again_text"));
+            if (!response.ok) {
+              var error = new ApiError("cart");
+              error.shopText = data.description || "";
+              throw error;
+            }
             return data;
           });
         }, function () { throw networkError(); })
@@ -605,7 +628,7 @@
       var selection = state.selection;
       return fetch(selection.final_image_url)
         .then(function (response) {
-          if (!response.ok) throw new ApiError("generic", t("errors.download_failed_text"));
+          if (!response.ok) throw new ApiError("download_failed");
           return response.blob();
         })
         .then(function (blob) {

@@ -39,7 +39,7 @@
     try {
       var tag = root.querySelector("script[data-see-it-now-config]") ||
         root.querySelector('script[type="application/json"]');
-      var text = JSON.parse(tag.textContent).strings["errors.network"];
+      var text = JSON.parse(tag.textContent).strings["errors.network.title"];
       if (!text) return "";
       var area = document.createElement("textarea");
       area.innerHTML = text;
