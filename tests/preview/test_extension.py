@@ -158,6 +158,8 @@ def test_the_block_renders_only_for_tagged_products_and_uses_only_settings_it_ha
         'data-product-title="{{ product.title | escape }}"',
         'data-variant-id="{{ variant.id }}"',
         "data-modal-src=\"{{ 'see-it-now-modal.js' | asset_url }}\"",
+        'data-shop="{{ shop.permanent_domain }}"',
+        'data-product-url="{{ request.origin }}{{ product.url }}"',
         "{{ block.shopify_attributes }}",
     ):
         assert attribute in liquid

@@ -145,6 +145,7 @@ def test_a_live_product_page_offers_the_flow(client, stocked, settings):
     assert f'data-variant-id="{ARMCHAIR}01"' in html
     assert 'data-proxy-base="/preview/apps/see-it"' in html
     assert 'data-cart-add-url="/preview/cart/add.js"' in html
+    assert 'data-shop="demo-shop.myshopify.com"' in html
     assert '<script src="/preview/widget/see-it-now.js" defer>' in html
     # The loader fetches the modal on first use, from the URL the block passes.
     assert 'data-modal-src="/preview/widget/see-it-now-modal.js"' in html

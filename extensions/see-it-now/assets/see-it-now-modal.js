@@ -15,6 +15,12 @@
   var POLL_LIMIT_MS = 180000;
   var MAX_BYTES = 10 * 1024 * 1024;
   var FINISHED = ["complete", "partial", "failed"];
+  // One room, many products: a confirmed room is remembered on this device for as
+  // long as the server keeps its session (24 h from creation, SPEC §5).
+  var ROOM_KEY = "see-it-now:room";
+  var ROOM_TTL_MS = 24 * 60 * 60 * 1000;
+  // What the server says when a remembered room is gone: forget it, quietly.
+  var ROOM_GONE = ["room_not_found", "no_room_image", "invalid_session_id", "missing_room_session"];
   var STEPS = ["room", "gallery", "done"];
   var TYPES_BY_EXTENSION = {
     jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", webp: "image/webp",
@@ -25,7 +31,9 @@
     camera: '<path d="M4 8h3l2-3h6l2 3h3v11H4z" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round"/><circle cx="12" cy="13" r="3.5" fill="none" stroke="currentColor" stroke-width="1.8"/>',
     upload: '<path d="M12 16V4m0 0L7 9m5-5 5 5M4 16v4h16v-4" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/>',
     prev: '<path d="M15 5l-7 7 7 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/>',
-    next: '<path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/>'
+    next: '<path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/>',
+    info: '<circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" stroke-width="1.8"/><path d="M12 11v5m0-8.5v.5" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>',
+    home: '<path d="M3 10.5 12 3l9 7.5V20a1 1 0 0 1-1 1h-5v-6H9v6H4a1 1 0 0 1-1-1z" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round"/>'
   };
 
   function icon(name, size) {
@@ -71,6 +79,9 @@
     var PRODUCT_ID = root.dataset.productId;
     var PRODUCT_TITLE = root.dataset.productTitle;
     var ROOMS = config.sample_rooms || [];
+    var SHOP = root.dataset.shop || location.hostname;
+    // Where a shared preview leads: this product's page, without query or hash.
+    var PRODUCT_URL = root.dataset.productUrl || location.origin + location.pathname;
 
     function t(key, vars) {
       var text = strings[key] !== undefined ? strings[key] : key;
@@ -123,6 +134,17 @@
             "</div>" +
             '<section data-step="room">' +
               '<h3 class="sin-step__title" tabindex="-1">' + h("room.heading") + "</h3>" +
+              '<div class="sin-last" data-last-room hidden>' +
+                '<div class="sin-last__thumb">' + icon("home", 28) + '<img data-last-thumb alt="" hidden></div>' +
+                '<div class="sin-last__body">' +
+                  '<p class="sin-last__title">' + h("room.last_heading") + "</p>" +
+                  '<p class="sin-last__text">' + h("room.last_text") + "</p>" +
+                  '<div class="sin-last__actions">' +
+                    '<button type="button" class="sin-btn sin-btn--primary sin-btn--small" data-action="use-last">' + h("room.use_last") + "</button>" +
+                    '<button type="button" class="sin-btn sin-btn--ghost sin-btn--small" data-action="forget-last">' + h("room.forget") + "</button>" +
+                  "</div>" +
+                "</div>" +
+              "</div>" +
               '<p class="sin-muted">' + h(ROOMS.length ? "room.intro_samples" : "room.intro") + "</p>" +
               (ROOMS.length ? '<ul class="sin-rooms" role="list">' + rooms + "</ul>" : "") +
               '<div class="sin-upload">' +
@@ -159,6 +181,7 @@
               '<h3 class="sin-step__title" tabindex="-1">' + h("done.heading") + "</h3>" +
               '<p class="sin-muted">' + h("done.text", { product: PRODUCT_TITLE }) + "</p>" +
               '<figure class="sin-final"><img data-final alt=""></figure>' +
+              '<p class="sin-ai-note">' + icon("info", 16) + "<span>" + h("done.ai_note") + "</span></p>" +
               '<p class="sin-visually-hidden" data-cart-status role="status"></p>' +
               '<div class="sin__actions">' +
                 '<button type="button" class="sin-btn sin-btn--ghost" data-action="back">' + h("done.back") + "</button>" +
@@ -166,6 +189,7 @@
                 '<button type="button" class="sin-btn sin-btn--secondary" data-action="download">' + h("done.download") + "</button>" +
                 '<button type="button" class="sin-btn sin-btn--primary" data-action="add-to-cart">' + h("done.add_to_cart") + "</button>" +
               "</div>" +
+              '<p class="sin-another"><button type="button" class="sin-link" data-action="another">' + h("done.try_another") + "</button></p>" +
             "</section>" +
           "</div>" +
         "</div>";
@@ -258,7 +282,75 @@
       track.innerHTML = "";
       thumbs.innerHTML = "";
       dialog.querySelectorAll("[data-file]").forEach(function (input) { input.value = ""; });
+      showLastRoom();
       showStep("room");
+    }
+
+    // --- The remembered room ----------------------------------------------------------
+    // localStorage holds {room_session_id, expires_at, shop, thumb}: the id the
+    // server knows the room by, when the server forgets it, and a small picture
+    // drawn here from the shopper's own photo (nothing is fetched to show it).
+
+    function storedRoom() {
+      try {
+        var room = JSON.parse(localStorage.getItem(ROOM_KEY) || "null");
+        if (room && room.room_session_id && room.shop === SHOP && room.expires_at > Date.now()) return room;
+        if (room) localStorage.removeItem(ROOM_KEY);
+      } catch (error) { /* storage blocked or corrupt: no remembered room */ }
+      return null;
+    }
+
+    function rememberRoom(roomSessionId, createdAt, thumb) {
+      try {
+        localStorage.setItem(ROOM_KEY, JSON.stringify({
+          room_session_id: roomSessionId,
+          expires_at: createdAt + ROOM_TTL_MS,
+          shop: SHOP,
+          thumb: thumb || ""
+        }));
+      } catch (error) { /* private mode or full: the room is simply not offered */ }
+    }
+
+    function forgetRoom() {
+      try { localStorage.removeItem(ROOM_KEY); } catch (error) { /* nothing stored */ }
+    }
+
+    function showLastRoom() {
+      var room = storedRoom();
+      var img = $("[data-last-thumb]");
+      $("[data-last-room]").hidden = !room;
+      img.hidden = !(room && room.thumb);
+      if (room && room.thumb) img.src = room.thumb;
+      else img.removeAttribute("src");
+    }
+
+    // A small JPEG of the photo for the "last room" card, or "" if the browser
+    // cannot draw it (HEIC outside Safari, for one).
+    function thumbnailOf(blob) {
+      return new Promise(function (resolve) {
+        var url = URL.createObjectURL(blob);
+        var img = new Image();
+        img.onload = function () {
+          var scale = Math.min(1, 240 / Math.max(img.naturalWidth, img.naturalHeight));
+          var canvas = document.createElement("canvas");
+          canvas.width = Math.max(1, Math.round(img.naturalWidth * scale));
+          canvas.height = Math.max(1, Math.round(img.naturalHeight * scale));
+          canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
+          URL.revokeObjectURL(url);
+          try { resolve(canvas.toDataURL("image/jpeg", 0.7)); } catch (error) { resolve(""); }
+        };
+        img.onerror = function () { URL.revokeObjectURL(url); resolve(""); };
+        img.src = url;
+      });
+    }
+
+    function useLastRoom() {
+      var room = storedRoom();
+      if (!room) return showLastRoom();
+      clearError();
+      state.room = { room_session_id: room.room_session_id };
+      state.storedRoom = true;
+      startRender();
     }
 
     // --- Room: choose, upload, confirm ---------------------------------------------
@@ -287,8 +379,11 @@
       }
       showStep("working");
       setWorking(t("working.uploading"), previewUrl);
+      var thumb = thumbnailOf(blob);
+      var createdAt;
       api("POST", "room/upload", { content_type: contentType })
         .then(function (upload) {
+          createdAt = Date.now();
           if (upload.max_file_size_bytes && blob.size > upload.max_file_size_bytes) {
             throw new ApiError("file_too_large", "", { mb: upload.max_file_size_mb });
           }
@@ -303,6 +398,7 @@
           if (!room || token !== state.token) return;
           state.room = room;
           startRender();
+          thumb.then(function (picture) { rememberRoom(room.room_session_id, createdAt, picture); });
         })
         .catch(backToRoom(token));
     }
@@ -351,7 +447,16 @@
           state.pollStarted = Date.now();
           handleRun(run);
         })
-        .catch(function (error) { if (token === state.token) finishRender(error); });
+        .catch(function (error) {
+          if (token !== state.token) return;
+          // The remembered room is gone on the server: forget it and offer the
+          // picker, as if it had never been there.
+          if (state.storedRoom && ROOM_GONE.indexOf(error.code) !== -1) {
+            forgetRoom();
+            return reset();
+          }
+          finishRender(error);
+        });
     }
 
     function poll() {
@@ -561,7 +666,12 @@
           var add = $('[data-action="add-to-cart"]');
           add.disabled = false;
           add.textContent = t("done.add_to_cart");
-          $('[data-action="share"]').hidden = !(navigator.share && navigator.canShare);
+          $('[data-action="share"]').hidden = !navigator.share;
+          // Fetched now, so that Share can hand the file over within the tap.
+          state.file = null;
+          finalFile().then(function (file) {
+            if (state.selection === result) state.file = file;
+          }, function () {});
           showStep("done");
         })
         .catch(function (error) { if (token === state.token) showError(error); }))
@@ -638,7 +748,7 @@
     }
 
     function download() {
-      finalFile().then(function (file) {
+      (state.file ? Promise.resolve(state.file) : finalFile()).then(function (file) {
         var url = URL.createObjectURL(file);
         var link = document.createElement("a");
         link.href = url;
@@ -650,14 +760,32 @@
       }).catch(showError);
     }
 
+    // A link back to the product page, with the picture itself where the browser
+    // can share files. Called straight from the tap: share() needs it.
     function share() {
-      finalFile().then(function (file) {
-        var data = { files: [file], title: PRODUCT_TITLE };
-        if (navigator.canShare(data)) return navigator.share(data);
-        return navigator.share({ title: PRODUCT_TITLE, url: state.selection.final_image_url });
-      }).catch(function (error) {
-        if (error && error.name !== "AbortError") showError(error);
+      var data = { title: PRODUCT_TITLE, text: t("done.share_text", { product: PRODUCT_TITLE }), url: PRODUCT_URL };
+      var withFile = state.file && Object.assign({ files: [state.file] }, data);
+      var sharing;
+      try {
+        sharing = navigator.share(withFile && navigator.canShare && navigator.canShare(withFile) ? withFile : data);
+      } catch (error) {
+        sharing = Promise.reject(error);
+      }
+      Promise.resolve(sharing).catch(function (error) {
+        if (error && error.name !== "AbortError") showError(new ApiError("generic"));
       });
+    }
+
+    // Back to where the shopper came from in this shop (a collection, another
+    // product), else just close: the room stays remembered either way.
+    function tryAnother() {
+      var back = false;
+      try {
+        var from = new URL(document.referrer);
+        back = history.length > 1 && from.origin === location.origin && from.pathname !== location.pathname;
+      } catch (error) { /* no referrer */ }
+      dialog.close();
+      if (back) history.back();
     }
 
     // --- Wiring ---------------------------------------------------------------------------
@@ -692,6 +820,12 @@
         case "add-to-cart": return addToCart();
         case "download": return download();
         case "share": return share();
+        case "another": return tryAnother();
+        case "use-last": return useLastRoom();
+        case "forget-last":
+          forgetRoom();
+          showLastRoom();
+          return $('[data-step="room"] h3').focus();
         case "back": return showStep("gallery");
         case "restart": return reset();
         case "retry":
