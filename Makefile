@@ -1,14 +1,17 @@
 # See It Now — the two commands of the README, and a few helpers.
 #   make demo   install, migrate, seed the demo shop, run web server + q2 cluster
-#   make test   install with the dev extra, check migrations and lint, run pytest
+#   make test   install with the dev extra (and the Node tools), check migrations
+#               and lint, run pytest
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+# Node tools (Shopify's theme check), reinstalled when package.json or its lock changes.
+NPM_STAMP := node_modules/.installed-$(shell cat package.json package-lock.json | sha1sum | cut -c1-12)
 
-.PHONY: install demo test lint format migrate seed run bench clean
+.PHONY: install node theme-check demo test lint format migrate seed run bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +21,20 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# `npm ci` installs exactly package-lock.json (and empties node_modules first, old
+# stamp included). Without npm the theme-check test is skipped, not failed.
+$(NPM_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund && touch $(NPM_STAMP); \
+	else \
+		echo "npm not found: Shopify's theme check will be skipped"; \
+	fi
+
+node: $(NPM_STAMP)
+
+theme-check: node
+	node scripts/theme-check.mjs
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -30,7 +47,7 @@ run: install
 
 demo: seed run
 
-test: install
+test: install node
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -50,4 +67,4 @@ bench: install
 	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3 media staticfiles

@@ -145,7 +145,11 @@ def test_a_live_product_page_offers_the_flow(client, stocked, settings):
     assert f'data-variant-id="{ARMCHAIR}01"' in html
     assert 'data-proxy-base="/preview/apps/see-it"' in html
     assert 'data-cart-add-url="/preview/cart/add.js"' in html
+    assert 'data-shop="demo-shop.myshopify.com"' in html
     assert '<script src="/preview/widget/see-it-now.js" defer>' in html
+    # The loader fetches the modal on first use, from the URL the block passes.
+    assert 'data-modal-src="/preview/widget/see-it-now-modal.js"' in html
+    assert '<script src="/preview/widget/see-it-now-modal.js' not in html
     assert 'href="/preview/widget/see-it-now.css"' in html
     assert "/static/preview/preview.js" in html
     config = response.context["widget_config"]
@@ -186,6 +190,11 @@ def test_the_widget_assets_are_served_from_the_extension(client, stocked, settin
     assert js["Content-Type"] in {"text/javascript", "application/javascript"}
     source = b"".join(js.streaming_content).decode()
     assert source == (WIDGET_ASSETS_DIR / "see-it-now.js").read_text()
+    modal = client.get("/preview/widget/see-it-now-modal.js")
+    assert modal.status_code == 200
+    assert b"".join(modal.streaming_content).decode() == (
+        (WIDGET_ASSETS_DIR / "see-it-now-modal.js").read_text()
+    )
     assert client.get("/preview/widget/see-it-now.css").status_code == 200
     assert client.get("/preview/widget/../blocks/see-it-now.liquid").status_code == 404
     assert client.get("/preview/widget/missing.js").status_code == 404

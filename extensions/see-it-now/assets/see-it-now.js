@@ -1,696 +1,87 @@
-/* See It Now — the "See it in your home" widget (theme app extension).
+/* See It Now — the app block's loader for the "See it in your home" button.
  *
- * Each `[data-see-it-now]` root (rendered by blocks/see-it-now.liquid, or by the
- * dev preview) carries the product, the App Proxy base (`/apps/see-it` on a shop,
- * `/preview/apps/see-it` in the preview), the shop's `/cart/add.js` URL and the
- * translated strings. The modal is built here, so the theme and the preview run
- * the same code. Vanilla JS, no dependencies, nothing loaded from elsewhere.
+ * Shopify loads this file on every product page that has the block, so it stays
+ * small and renders nothing: the modal (see-it-now-modal.js, whose URL the block
+ * passes in `data-modal-src`) is fetched the first time a shopper reaches for the
+ * button (hover, focus or touch starts the download, the click opens it). Vanilla
+ * JS; the modal comes from the same place as this file (the theme's asset CDN).
  */
 (function () {
   "use strict";
 
-  var EXPECTED_VARIANTS = 8;
-  var POLL_INTERVAL_MS = 700;
-  var POLL_LIMIT_MS = 180000;
-  var MAX_BYTES = 10 * 1024 * 1024;
-  var FINISHED = ["complete", "partial", "failed"];
-  var STEPS = ["room", "gallery", "done"];
-  var TYPES_BY_EXTENSION = {
-    jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", webp: "image/webp",
-    heic: "image/heic", heif: "image/heif"
-  };
-  var ICONS = {
-    close: '<path d="M6 6l12 12M18 6 6 18" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>',
-    camera: '<path d="M4 8h3l2-3h6l2 3h3v11H4z" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round"/><circle cx="12" cy="13" r="3.5" fill="none" stroke="currentColor" stroke-width="1.8"/>',
-    upload: '<path d="M12 16V4m0 0L7 9m5-5 5 5M4 16v4h16v-4" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/>',
-    prev: '<path d="M15 5l-7 7 7 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/>',
-    next: '<path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/>'
-  };
+  var loading = null;
 
-  function icon(name, size) {
-    return '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="' + size +
-      '" height="' + size + '">' + ICONS[name] + "</svg>";
+  function loadModal(src) {
+    if (window.SeeItNowModal) return Promise.resolve(window.SeeItNowModal);
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = src;
+        script.async = true;
+        script.onload = function () {
+          if (window.SeeItNowModal) resolve(window.SeeItNowModal);
+          else reject(new Error("see-it-now: the modal did not register"));
+        };
+        script.onerror = function () {
+          // Forget the failed attempt, so the next click tries again.
+          script.remove();
+          loading = null;
+          reject(new Error("see-it-now: the modal could not be loaded"));
+        };
+        document.head.appendChild(script);
+      });
+    }
+    return loading;
   }
 
-  function escapeHtml(text) {
-    return String(text).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
-  }
-
-  // Liquid's `t` filter HTML-escapes translations (keys not ending in _html), and
-  // `json` keeps the entities: decode them once. A textarea parses as plain text.
-  function decodeEntities(text) {
-    if (text.indexOf("&") === -1) return text;
-    var area = document.createElement("textarea");
-    area.innerHTML = text;
-    return area.value;
-  }
-
-  function ApiError(code, message) {
-    this.code = code;
-    this.message = message;
+  // The block's translated "offline" title, shown if the modal cannot be fetched.
+  function offlineText(root) {
+    try {
+      var tag = root.querySelector("script[data-see-it-now-config]") ||
+        root.querySelector('script[type="application/json"]');
+      var text = JSON.parse(tag.textContent).strings["errors.network.title"];
+      if (!text) return "";
+      var area = document.createElement("textarea");
+      area.innerHTML = text;
+      return area.value;
+    } catch (error) {
+      return "";
+    }
   }
 
   function init(root) {
-    if (root.dataset.seeItNowReady) return;
     var opener = root.querySelector("[data-see-it-now-open]");
-    var configTag = root.querySelector('script[type="application/json"]');
-    if (!opener || !configTag) return;
+    var src = root.dataset.modalSrc;
+    if (root.dataset.seeItNowReady || !opener || !src) return;
     root.dataset.seeItNowReady = "1";
 
-    var config = JSON.parse(configTag.textContent);
-    var strings = {};
-    Object.keys(config.strings || {}).forEach(function (key) {
-      strings[key] = decodeEntities(String(config.strings[key]));
+    function prefetch() { loadModal(src).catch(function () {}); }
+    ["pointerenter", "touchstart", "focus"].forEach(function (type) {
+      opener.addEventListener(type, prefetch, { once: true, passive: true });
     });
-    var API = (root.dataset.proxyBase || "/apps/see-it").replace(/\/+$/, "") + "/";
-    var CART_ADD_URL = root.dataset.cartAddUrl || "/cart/add.js";
-    var PRODUCT_ID = root.dataset.productId;
-    var PRODUCT_TITLE = root.dataset.productTitle;
-    var ROOMS = config.sample_rooms || [];
 
-    function t(key, vars) {
-      var text = strings[key] !== undefined ? strings[key] : key;
-      return text.replace(/\{(\w+)\}/g, function (match, name) {
-        return vars && vars[name] !== undefined ? vars[name] : match;
-      });
-    }
-    function h(key, vars) { return escapeHtml(t(key, vars)); }
-
-    var dialog = buildDialog();
-    root.appendChild(dialog);
-    var $ = function (sel) { return dialog.querySelector(sel); };
-    var track = $("[data-track]");
-    var thumbs = $("[data-thumbs]");
-    var state = null;
-
-    // --- Markup -------------------------------------------------------------------
-
-    function buildDialog() {
-      var el = document.createElement("dialog");
-      el.className = "sin";
-      el.id = "see-it-now-" + PRODUCT_ID;
-      var titleId = el.id + "-title";
-      el.setAttribute("aria-labelledby", titleId);
-      var rooms = ROOMS.map(function (room) {
-        return '<li><button type="button" class="sin-room" data-room-url="' + escapeHtml(room.url) + '">' +
-          '<img src="' + escapeHtml(room.url) + '" alt="" loading="lazy" width="320" height="240">' +
-          '<span class="sin-room__label"><span class="sin-visually-hidden">' + h("room.sample") + " </span>" +
-          escapeHtml(room.label) + "</span></button></li>";
-      }).join("");
-      el.innerHTML =
-        '<div class="sin__panel">' +
-          '<header class="sin__header"><div>' +
-            '<h2 id="' + titleId + '" class="sin__title">' + h("title") + "</h2>" +
-            '<p class="sin__subtitle">' + escapeHtml(PRODUCT_TITLE) + "</p></div>" +
-            '<button type="button" class="sin-icon-btn" data-action="close" aria-label="' + h("close") + '">' + icon("close", 22) + "</button>" +
-          "</header>" +
-          '<ol class="sin-steps" aria-label="' + h("steps.label") + '">' +
-            STEPS.map(function (step) {
-              return '<li data-step-marker="' + step + '">' + h("steps." + step) + "</li>";
-            }).join("") +
-          "</ol>" +
-          '<div class="sin__body">' +
-            '<div class="sin-alert" role="alert" data-error hidden>' +
-              '<p class="sin-alert__title" data-error-title></p>' +
-              '<p class="sin-alert__text" data-error-message></p>' +
-              '<button type="button" class="sin-btn sin-btn--secondary sin-btn--small" data-action="retry">' + h("errors.try_again") + "</button>" +
-            "</div>" +
-            '<section data-step="room">' +
-              '<h3 class="sin-step__title" tabindex="-1">' + h("room.heading") + "</h3>" +
-              '<p class="sin-muted">' + h(ROOMS.length ? "room.intro_samples" : "room.intro") + "</p>" +
-              (ROOMS.length ? '<ul class="sin-rooms" role="list">' + rooms + "</ul>" : "") +
-              '<div class="sin-upload">' +
-                '<label class="sin-btn sin-btn--secondary sin-upload__btn sin-upload__btn--camera">' + icon("camera", 20) + h("room.take_photo") +
-                  '<input type="file" accept="image/*" capture="environment" class="sin-visually-hidden" data-file></label>' +
-                '<label class="sin-btn sin-btn--secondary sin-upload__btn">' + icon("upload", 20) + h("room.upload") +
-                  '<input type="file" accept="image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif" class="sin-visually-hidden" data-file></label>' +
-              "</div>" +
-              '<p class="sin-fine-print">' + h("room.fine_print") + "</p>" +
-            "</section>" +
-            '<section data-step="working" hidden><div class="sin-working">' +
-              '<div class="sin-working__room" data-working-room></div>' +
-              '<div class="sin-spinner" aria-hidden="true"></div>' +
-              '<h3 class="sin-step__title" tabindex="-1" data-working-text aria-live="polite"></h3>' +
-              '<p class="sin-muted">' + h("working.hint") + "</p>" +
-            "</div></section>" +
-            '<section data-step="gallery" hidden>' +
-              '<h3 class="sin-visually-hidden" tabindex="-1">' + h("gallery.heading") + "</h3>" +
-              '<div class="sin-progress"><p class="sin-progress__text" data-progress-text aria-live="polite"></p>' +
-                '<div class="sin-progress__bar" aria-hidden="true"><span data-progress-bar></span></div></div>' +
-              '<div class="sin-gallery">' +
-                '<button type="button" class="sin-gallery__arrow sin-gallery__arrow--prev" data-action="prev" aria-label="' + h("gallery.previous") + '">' + icon("prev", 22) + "</button>" +
-                '<div class="sin-gallery__track" data-track tabindex="0" role="region" aria-roledescription="carousel" aria-label="' + h("gallery.carousel", { product: PRODUCT_TITLE }) + '"></div>' +
-                '<button type="button" class="sin-gallery__arrow sin-gallery__arrow--next" data-action="next" aria-label="' + h("gallery.next") + '">' + icon("next", 22) + "</button>" +
-              "</div>" +
-              '<p class="sin-gallery__caption" data-caption aria-live="polite"></p>' +
-              '<div class="sin-thumbs" data-thumbs role="group" aria-label="' + h("gallery.thumbs") + '"></div>' +
-              '<div class="sin__actions">' +
-                '<button type="button" class="sin-btn sin-btn--ghost" data-action="restart">' + h("gallery.restart") + "</button>" +
-                '<button type="button" class="sin-btn sin-btn--primary" data-action="choose" disabled>' + h("gallery.choose") + "</button>" +
-              "</div>" +
-            "</section>" +
-            '<section data-step="done" hidden>' +
-              '<h3 class="sin-step__title" tabindex="-1">' + h("done.heading") + "</h3>" +
-              '<p class="sin-muted">' + h("done.text", { product: PRODUCT_TITLE }) + "</p>" +
-              '<figure class="sin-final"><img data-final alt=""></figure>' +
-              '<p class="sin-visually-hidden" data-cart-status role="status"></p>' +
-              '<div class="sin__actions">' +
-                '<button type="button" class="sin-btn sin-btn--ghost" data-action="back">' + h("done.back") + "</button>" +
-                '<button type="button" class="sin-btn sin-btn--secondary" data-action="share" hidden>' + h("done.share") + "</button>" +
-                '<button type="button" class="sin-btn sin-btn--secondary" data-action="download">' + h("done.download") + "</button>" +
-                '<button type="button" class="sin-btn sin-btn--primary" data-action="add-to-cart">' + h("done.add_to_cart") + "</button>" +
-              "</div>" +
-            "</section>" +
-          "</div>" +
-        "</div>";
-      return el;
-    }
-
-    // --- API ------------------------------------------------------------------------
-
-    function networkError() { return new ApiError("network", t("errors.network_text")); }
-
-    function api(method, path, body) {
-      var init = { method: method, headers: { Accept: "application/json" } };
-      if (body !== undefined) {
-        init.headers["Content-Type"] = "application/json";
-        init.body = JSON.stringify(body);
-      }
-      return fetch(API + path, init).then(function (response) {
-        return response.json().then(
-          function (data) {
-            if (!response.ok) throw new ApiError(data.error || "error", data.message || "");
-            return data;
-          },
-          // Shopify's proxy turns a server error into an HTML page.
-          function () { throw new ApiError("server_error", t("errors.server_error")); }
-        );
-      }, function () { throw networkError(); });
-    }
-
-    function putBytes(url, blob, contentType, extraHeaders) {
-      var headers = Object.assign({}, extraHeaders || {}, { "Content-Type": contentType });
-      return fetch(url, { method: "PUT", headers: headers, body: blob }).then(function (response) {
-        if (response.ok) return;
-        return response.json().catch(function () { return {}; }).then(function (data) {
-          throw new ApiError(data.error || "upload_failed", data.message || t("errors.server_error"));
-        });
-      }, function () { throw networkError(); });
-    }
-
-    // --- Steps ------------------------------------------------------------------------
-
-    function showStep(name) {
-      dialog.querySelectorAll("[data-step]").forEach(function (section) {
-        section.hidden = section.dataset.step !== name;
-      });
-      var current = STEPS.indexOf(name === "working" ? "room" : name);
-      dialog.querySelectorAll("[data-step-marker]").forEach(function (li, i) {
-        li.classList.toggle("is-done", i < current);
-        li.classList.toggle("is-current", i === current);
-        if (i === current) li.setAttribute("aria-current", "step");
-        else li.removeAttribute("aria-current");
-      });
-      var heading = dialog.querySelector('[data-step="' + name + '"] h3');
-      if (heading && dialog.open) heading.focus({ preventScroll: true });
-    }
-
-    function showError(error) {
-      var box = $("[data-error]");
-      var code = error && error.code;
-      var title = strings["errors." + code] !== undefined && code !== "generic" ? "errors." + code : "errors.generic";
-      $("[data-error-title]").textContent = t(title);
-      $("[data-error-message]").textContent = (error && error.message) || t("errors.try_again_text");
-      box.hidden = false;
-      box.setAttribute("tabindex", "-1");
-      box.focus();
-    }
-
-    function clearError() { $("[data-error]").hidden = true; }
-
-    function setWorking(text, roomUrl) {
-      $("[data-working-text]").textContent = text;
-      if (roomUrl !== undefined) {
-        $("[data-working-room]").style.backgroundImage = roomUrl ? "url(" + JSON.stringify(roomUrl) + ")" : "";
-      }
-    }
-
-    function reset() {
-      if (state && state.pollTimer) clearTimeout(state.pollTimer);
-      if (state && state.roomObjectUrl) URL.revokeObjectURL(state.roomObjectUrl);
-      state = { token: {}, variants: [], index: 0, selection: null };
-      clearError();
-      track.innerHTML = "";
-      thumbs.innerHTML = "";
-      dialog.querySelectorAll("[data-file]").forEach(function (input) { input.value = ""; });
-      showStep("room");
-    }
-
-    // --- Room: choose, upload, confirm ---------------------------------------------
-
-    function contentTypeOf(file) {
-      var ext = (file.name || "").split(".").pop().toLowerCase();
-      var type = (file.type || "").toLowerCase();
-      if (type === "image/jpg") type = "image/jpeg";
-      return type || TYPES_BY_EXTENSION[ext] || "image/jpeg";
-    }
-
-    function backToRoom(token) {
-      return function (error) {
-        if (token !== state.token) return;
-        showStep("room");
-        showError(error);
-      };
-    }
-
-    function startWithBlob(blob, contentType, previewUrl) {
-      var token = state.token;
-      clearError();
-      if (blob.size > MAX_BYTES) {
-        showError(new ApiError("file_too_large", t("errors.file_too_large_text", { mb: 10 })));
-        return;
-      }
-      showStep("working");
-      setWorking(t("working.uploading"), previewUrl);
-      api("POST", "room/upload", { content_type: contentType })
-        .then(function (upload) {
-          if (upload.max_file_size_bytes && blob.size > upload.max_file_size_bytes) {
-            throw new ApiError("file_too_large", t("errors.file_too_large_text", { mb: upload.max_file_size_mb }));
-          }
-          return putBytes(upload.upload_url, blob, upload.content_type, upload.upload_headers)
-            .then(function () {
-              if (token !== state.token) return null;
-              setWorking(t("working.preparing"));
-              return api("POST", "room/confirm", { room_session_id: upload.room_session_id });
-            });
-        })
-        .then(function (room) {
-          if (!room || token !== state.token) return;
-          state.room = room;
-          startRender();
-        })
-        .catch(backToRoom(token));
-    }
-
-    function chooseSampleRoom(button) {
-      var url = button.dataset.roomUrl;
-      var token = state.token;
-      showStep("working");
-      setWorking(t("working.loading_sample"), url);
-      fetch(url)
-        .then(function (response) {
-          if (!response.ok) throw new ApiError("generic", t("errors.sample_unavailable_text"));
-          return response.blob();
-        }, function () { throw networkError(); })
-        .then(function (blob) { if (token === state.token) startWithBlob(blob, "image/jpeg", url); })
-        .catch(backToRoom(token));
-    }
-
-    function chooseFile(input) {
-      var file = input.files && input.files[0];
-      if (!file) return;
-      state.roomObjectUrl = URL.createObjectURL(file);
-      startWithBlob(file, contentTypeOf(file), state.roomObjectUrl);
-    }
-
-    // --- Render: start async, poll, show variants as they arrive --------------------
-
-    function startRender() {
-      var token = state.token;
-      buildSlots();
-      showStep("gallery");
-      $("[data-progress-text]").textContent = t("gallery.starting");
-      updateProgress("pending");
-      api("POST", "see-it-now/render", {
-        room_session_id: state.room.room_session_id,
-        product_id: PRODUCT_ID,
-        async: true
-      })
-        .then(function (run) {
-          if (token !== state.token) return;
-          state.runId = run.run_id;
-          state.pollStarted = Date.now();
-          handleRun(run);
-        })
-        .catch(function (error) { if (token === state.token) finishRender(error); });
-    }
-
-    function poll() {
-      var token = state.token;
-      if (Date.now() - state.pollStarted > POLL_LIMIT_MS) {
-        finishRender(new ApiError("timeout", t("errors.timeout_text")));
-        return;
-      }
-      // The poll path is built on our own base: the run's poll_url is relative to
-      // Shopify's proxy prefix, which the preview's emulator does not share.
-      api("GET", "see-it-now/render/" + encodeURIComponent(state.runId))
-        .then(function (run) { if (token === state.token) handleRun(run); })
-        .catch(function (error) {
-          if (token !== state.token) return;
-          // A network blip while polling is retried; an API answer is final.
-          if (error.code === "network") schedulePoll();
-          else finishRender(error);
-        });
-    }
-
-    function schedulePoll() { state.pollTimer = setTimeout(poll, POLL_INTERVAL_MS); }
-
-    function handleRun(run) {
-      (run.variants || []).forEach(addVariant);
-      updateProgress(run.status);
-      if (FINISHED.indexOf(run.status) === -1) schedulePoll();
-      else if (!state.variants.length) finishRender(new ApiError("all_variants_failed", ""));
-      else finishRender(null);
-    }
-
-    function finishRender(error) {
-      // Slots that never received a variant are removed once the run is over.
-      track.querySelectorAll(".sin-slide.is-loading").forEach(function (el) { el.remove(); });
-      thumbs.querySelectorAll(".sin-thumb.is-loading").forEach(function (el) { el.remove(); });
-      var ready = state.variants.length;
-      $("[data-progress-text]").textContent = ready
-        ? t(ready === 1 ? "gallery.done_one" : "gallery.done_other", { count: ready })
-        : "";
-      $("[data-progress-bar]").style.width = ready ? "100%" : "0";
-      if (error) {
-        if (!ready) showStep("room");
-        showError(error);
-      }
-      updateGalleryControls();
-    }
-
-    function updateProgress(status) {
-      var done = state.variants.length;
-      var text = status === "pending"
-        ? t("gallery.getting_ready")
-        : t("gallery.rendering", { current: Math.min(done + 1, EXPECTED_VARIANTS), total: EXPECTED_VARIANTS });
-      $("[data-progress-text]").textContent = text + (done ? " · " + t("gallery.ready_so_far", { count: done }) : "");
-      $("[data-progress-bar]").style.width = Math.max(4, (done / EXPECTED_VARIANTS) * 100) + "%";
-    }
-
-    // --- Gallery ------------------------------------------------------------------------
-
-    function makeSlot(loading, number) {
-      var slide = document.createElement("figure");
-      slide.className = "sin-slide" + (loading ? " is-loading" : "");
-      var thumb = document.createElement("button");
-      thumb.type = "button";
-      thumb.className = "sin-thumb" + (loading ? " is-loading" : "");
-      thumb.addEventListener("click", function () {
-        goTo(Array.prototype.indexOf.call(thumbs.children, thumb));
-      });
-      if (loading) {
-        slide.setAttribute("aria-label", t("gallery.slide_loading", { number: number }));
-        slide.innerHTML = '<div class="sin-skeleton" aria-hidden="true"></div>';
-        thumb.disabled = true;
-        thumb.setAttribute("aria-label", t("gallery.slide_loading", { number: number }));
-        thumb.innerHTML = '<span class="sin-skeleton" aria-hidden="true"></span>';
-      }
-      track.appendChild(slide);
-      thumbs.appendChild(thumb);
-    }
-
-    function buildSlots() {
-      track.innerHTML = "";
-      thumbs.innerHTML = "";
-      for (var i = 0; i < EXPECTED_VARIANTS; i++) makeSlot(true, i + 1);
-      state.index = 0;
-      updateGalleryControls();
-    }
-
-    function addVariant(variant) {
-      if (state.variants.some(function (v) { return v.id === variant.id; })) return;
-      var position = state.variants.length;
-      state.variants.push(variant);
-      // More variants than expected: grow the gallery.
-      if (!track.children[position]) makeSlot(false, position + 1);
-      var slide = track.children[position];
-      var thumb = thumbs.children[position];
-      var img = document.createElement("img");
-      img.alt = t("gallery.slide_alt", { product: PRODUCT_TITLE, variant: variant.id });
-      img.decoding = "async";
-      img.src = variant.image_url;
-      img.addEventListener("load", function () {
-        slide.classList.add("is-loaded");
-        var skeleton = slide.querySelector(".sin-skeleton");
-        if (skeleton) skeleton.remove();
-      });
-      slide.classList.remove("is-loading");
-      slide.removeAttribute("aria-label");
-      slide.dataset.variantId = variant.id;
-      slide.appendChild(img);
-      thumb.classList.remove("is-loading");
-      thumb.disabled = false;
-      thumb.setAttribute("aria-label", t("gallery.thumb", { variant: variant.id }));
-      thumb.innerHTML = "";
-      var small = document.createElement("img");
-      small.src = variant.image_url;
-      small.alt = "";
-      thumb.appendChild(small);
-      updateGalleryControls();
-    }
-
-    function goTo(index) {
-      var count = track.children.length;
-      if (!count) return;
-      index = Math.max(0, Math.min(index, count - 1));
-      var reduce = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-      // The index is ours from now on: the scroll it starts passes through other
-      // slides, which must not be taken for the shopper's swipe.
-      state.scrollTarget = index;
-      track.scrollTo({ left: index * track.clientWidth, behavior: reduce ? "auto" : "smooth" });
-      state.index = index;
-      updateGalleryControls();
-    }
-
-    function updateGalleryControls() {
-      if (!state) return;
-      var count = track.children.length;
-      var current = state.variants[state.index];
-      $('[data-action="prev"]').disabled = state.index <= 0;
-      $('[data-action="next"]').disabled = state.index >= count - 1;
-      $('[data-action="choose"]').disabled = !current;
-      Array.prototype.forEach.call(thumbs.children, function (thumb, i) {
-        thumb.classList.toggle("is-current", i === state.index);
-        if (i !== state.index) return thumb.removeAttribute("aria-current");
-        thumb.setAttribute("aria-current", "true");
-        if (thumbs.scrollWidth > thumbs.clientWidth) {
-          thumbs.scrollTo({ left: thumb.offsetLeft - (thumbs.clientWidth - thumb.offsetWidth) / 2 });
+    opener.addEventListener("click", function () {
+      if (opener.getAttribute("aria-busy") === "true") return;
+      opener.setAttribute("aria-busy", "true");
+      var notice = root.querySelector("[data-see-it-now-notice]");
+      if (notice) notice.remove();
+      loadModal(src).then(function (modal) {
+        opener.removeAttribute("aria-busy");
+        modal.open(root);
+      }, function (error) {
+        opener.removeAttribute("aria-busy");
+        var text = offlineText(root);
+        if (text) {
+          notice = document.createElement("p");
+          notice.className = "sin-notice";
+          notice.setAttribute("role", "alert");
+          notice.setAttribute("data-see-it-now-notice", "");
+          notice.textContent = text;
+          opener.insertAdjacentElement("afterend", notice);
         }
+        if (window.console) console.warn(error.message);
       });
-      $("[data-caption]").textContent = current
-        ? t("gallery.caption", { variant: current.id, number: state.index + 1, total: count })
-        : count ? t("gallery.caption_waiting", { number: state.index + 1 }) : "";
-    }
-
-    var scrollTimer = null;
-    // A shopper's own swipe takes over from any programmatic scroll.
-    ["pointerdown", "touchstart", "wheel"].forEach(function (type) {
-      track.addEventListener(type, function () {
-        if (state) state.scrollTarget = null;
-      }, { passive: true });
     });
-    track.addEventListener("scroll", function () {
-      clearTimeout(scrollTimer);
-      scrollTimer = setTimeout(function () {
-        if (!track.clientWidth || !state) return;
-        var index = Math.round(track.scrollLeft / track.clientWidth);
-        if (state.scrollTarget != null) {
-          // A programmatic scroll is under way; it ends on its target.
-          var arrived = Math.abs(track.scrollLeft - state.scrollTarget * track.clientWidth) < 2;
-          if (arrived) state.scrollTarget = null;
-          return;
-        }
-        if (index !== state.index) {
-          state.index = index;
-          updateGalleryControls();
-        }
-      }, 60);
-    }, { passive: true });
-
-    track.addEventListener("keydown", function (event) {
-      if (event.key === "ArrowLeft") { event.preventDefault(); goTo(state.index - 1); }
-      if (event.key === "ArrowRight") { event.preventDefault(); goTo(state.index + 1); }
-    });
-
-    // --- Select, add to cart, download, share -------------------------------------------
-
-    function withBusy(button, promise) {
-      button.disabled = true;
-      button.classList.add("is-busy");
-      return promise.then(function () { button.classList.remove("is-busy"); });
-    }
-
-    function choose() {
-      var variant = state.variants[state.index];
-      if (!variant) return;
-      var token = state.token;
-      clearError();
-      withBusy($('[data-action="choose"]'), api("POST", "see-it-now/select", {
-        room_session_id: state.room.room_session_id,
-        selected_variant_id: variant.id,
-        product_id: PRODUCT_ID,
-        selected_image_url: variant.image_url
-      })
-        .then(function (result) {
-          if (token !== state.token) return;
-          state.selection = result;
-          var img = $("[data-final]");
-          img.src = result.final_image_url;
-          img.alt = t("done.final_alt", { product: PRODUCT_TITLE, variant: result.selected_variant });
-          $("[data-cart-status]").textContent = "";
-          var add = $('[data-action="add-to-cart"]');
-          add.disabled = false;
-          add.textContent = t("done.add_to_cart");
-          $('[data-action="share"]').hidden = !(navigator.share && navigator.canShare);
-          showStep("done");
-        })
-        .catch(function (error) { if (token === state.token) showError(error); }))
-        .then(updateGalleryControls);
-    }
-
-    // The variant the theme's own product form has selected, else the block's.
-    function currentVariantId() {
-      var scope = root.closest(".shopify-section") || document;
-      var field = scope.querySelector('form[action*="/cart/add"] [name="id"]');
-      return (field && field.value) || root.dataset.variantId;
-    }
-
-    function addToCart() {
-      var button = $('[data-action="add-to-cart"]');
-      var chosen = state.selection.selected_variant;
-      clearError();
-      button.textContent = t("done.adding");
-      withBusy(button, fetch(CART_ADD_URL, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({
-          items: [{
-            id: Number(currentVariantId()),
-            quantity: 1,
-            // Underscored properties are hidden at checkout but kept on the order,
-            // so a merchant can tell which preview led to the sale.
-            properties: { _see_it_now_variant: chosen }
-          }]
-        })
-      })
-        .then(function (response) {
-          return response.json().catch(function () { return {}; }).then(function (data) {
-            if (!response.ok) throw new ApiError("cart", data.description || data.message || t("errors.try_again_text"));
-            return data;
-          });
-        }, function () { throw networkError(); })
-        .then(function (data) {
-          button.textContent = t("done.added");
-          $("[data-cart-status]").textContent = t("done.added");
-          // Tell the app, so the merchant sees which variants sell; the cart
-          // already has the item, so a failure here is not the shopper's problem.
-          api("POST", "see-it-now/cart", {
-            render_job_id: state.selection.render_job_id
-          }).catch(function () {});
-          // Themes (and the preview) listen to refresh their cart count or drawer.
-          root.dispatchEvent(new CustomEvent("see-it-now:cart-added", {
-            bubbles: true,
-            detail: { items: data.items || [data], selectedVariant: chosen }
-          }));
-        })
-        .catch(function (error) {
-          button.textContent = t("done.add_to_cart");
-          button.disabled = false;
-          showError(error);
-        }));
-    }
-
-    function finalFile() {
-      var selection = state.selection;
-      return fetch(selection.final_image_url)
-        .then(function (response) {
-          if (!response.ok) throw new ApiError("generic", t("errors.download_failed_text"));
-          return response.blob();
-        })
-        .then(function (blob) {
-          var name = "see-it-now-" + selection.selected_variant + ".jpg";
-          return new File([blob], name, { type: blob.type || "image/jpeg" });
-        });
-    }
-
-    function download() {
-      finalFile().then(function (file) {
-        var url = URL.createObjectURL(file);
-        var link = document.createElement("a");
-        link.href = url;
-        link.download = file.name;
-        document.body.appendChild(link);
-        link.click();
-        link.remove();
-        setTimeout(function () { URL.revokeObjectURL(url); }, 2000);
-      }).catch(showError);
-    }
-
-    function share() {
-      finalFile().then(function (file) {
-        var data = { files: [file], title: PRODUCT_TITLE };
-        if (navigator.canShare(data)) return navigator.share(data);
-        return navigator.share({ title: PRODUCT_TITLE, url: state.selection.final_image_url });
-      }).catch(function (error) {
-        if (error && error.name !== "AbortError") showError(error);
-      });
-    }
-
-    // --- Wiring ---------------------------------------------------------------------------
-
-    function open() {
-      reset();
-      dialog.showModal();
-      document.documentElement.classList.add("sin-has-modal");
-      $('[data-step="room"] h3').focus();
-    }
-
-    dialog.addEventListener("close", function () {
-      if (state) {
-        state.token = {};
-        clearTimeout(state.pollTimer);
-      }
-      document.documentElement.classList.remove("sin-has-modal");
-      opener.focus();
-    });
-
-    dialog.addEventListener("click", function (event) {
-      // A click on the backdrop (outside the panel) closes the dialog.
-      if (event.target === dialog) return dialog.close();
-      var target = event.target.closest("[data-action], [data-room-url]");
-      if (!target || !dialog.contains(target)) return;
-      if (target.dataset.roomUrl) return chooseSampleRoom(target);
-      switch (target.dataset.action) {
-        case "close": return dialog.close();
-        case "prev": return goTo(state.index - 1);
-        case "next": return goTo(state.index + 1);
-        case "choose": return choose();
-        case "add-to-cart": return addToCart();
-        case "download": return download();
-        case "share": return share();
-        case "back": return showStep("gallery");
-        case "restart": return reset();
-        case "retry":
-          clearError();
-          if (state.room && state.variants.length) return showStep(state.selection ? "done" : "gallery");
-          return reset();
-      }
-    });
-
-    dialog.querySelectorAll("[data-file]").forEach(function (input) {
-      input.addEventListener("change", function () { chooseFile(input); });
-    });
-
-    window.addEventListener("resize", function () {
-      if (dialog.open && state && track.children.length) {
-        track.scrollTo({ left: state.index * track.clientWidth });
-      }
-    });
-
-    opener.addEventListener("click", open);
   }
 
   function initAll(scope) {
@@ -699,5 +90,7 @@
 
   initAll(document);
   // The theme editor re-renders a section in place when the merchant edits it.
-  document.addEventListener("shopify:section:load", function (event) { initAll(event.target); });
+  document.addEventListener("shopify:section:load", function (event) {
+    initAll(event.target);
+  });
 })();
