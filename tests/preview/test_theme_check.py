@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from seeitnow.preview.selectors import EXTENSION_DIR
+from demo.preview.selectors import EXTENSION_DIR
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "theme-check.mjs"
