@@ -141,3 +141,25 @@ def run_id_parse(value: Any) -> uuid.UUID:
     return parse_uuid(
         value, code="run_not_found", message="Render run not found.", status=404
     )
+
+
+@dataclass(frozen=True)
+class PollInput:
+    after: int
+    wait_s: float
+
+
+def poll_parse(query: Any, *, max_wait_s: float) -> PollInput:
+    """The poll's optional `after` (variants the widget has) and `wait` (seconds
+    to hold for more, capped at `max_wait_s`); without them it answers at once.
+    Raises AppError invalid_poll_params."""
+    try:
+        after = int(query.get("after") or 0)
+        wait_s = float(query.get("wait") or 0)
+    except (TypeError, ValueError):
+        after, wait_s = -1, -1.0
+    if not (0 <= after <= 64) or not (0 <= wait_s < float("inf")):
+        raise AppError(
+            "invalid_poll_params", "after and wait must be non-negative numbers."
+        )
+    return PollInput(after=after, wait_s=min(wait_s, max_wait_s))

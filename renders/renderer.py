@@ -29,6 +29,7 @@ from renders.assembler import (
 )
 from renders.models import RenderRun, RoomSession, VariantResult, VariantStatus
 from renders.services.closing import log_run_stage, render_run_finish
+from renders.thumbnails import thumbnail_jpeg
 from seeitnow import storage
 from seeitnow.ai import AIError, AIProvider, ImageInput, UploadedFile, get_provider
 from seeitnow.ai.schema import VARIANT_IDS
@@ -176,10 +177,13 @@ def _render_one(
             timeout_s=timeout_s,
         )
         key = keys.variant_key(run_id=run_id, variant_id=variant_id)
+        thumb = keys.thumb_key(run_id=run_id, variant_id=variant_id)
+        storage.save(thumb, thumbnail_jpeg(data), content_type="image/jpeg")
         storage.save(key, data, content_type="image/jpeg")
         if not handoff.deliver(variant_id):
             # Too late: the run has already recorded this variant as a timeout.
             storage.delete(key)
+            storage.delete(thumb)
             return VariantOutcome(
                 variant_id=variant_id,
                 status=VariantStatus.TIMEOUT,

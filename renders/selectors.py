@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +22,11 @@ from renders.models import (
 from renders.renderer import run_started_key
 from seeitnow import storage
 from seeitnow.http import AppError
+from seeitnow.storage import keys
 from shops.models import Shop
+
+# How often a long poll looks for a new variant.
+POLL_STEP_S = 0.1
 
 
 def room_session_live(*, shop: Shop, room_session_id: uuid.UUID) -> RoomSession:
@@ -67,6 +73,9 @@ def render_run_public(*, run: RenderRun) -> dict[str, Any]:
             {
                 "id": vid,
                 "image_url": storage.signed_read_url(key),
+                "thumb_url": storage.signed_read_url(
+                    keys.thumb_key(run_id=run.id, variant_id=vid)
+                ),
                 "latency_ms": latency,
             }
             for vid, status, key, latency in variants
@@ -75,6 +84,29 @@ def render_run_public(*, run: RenderRun) -> dict[str, Any]:
         "duration_ms": run.total_duration_ms,
         "version": RENDER_VERSION,
     }
+
+
+def render_run_await(
+    *,
+    run: RenderRun,
+    after: int,
+    wait_s: float,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> RenderRun:
+    """Hold until the run has more than `after` successful variants, or is
+    finished, or `wait_s` has passed (a long poll); returns the run re-read.
+
+    One indexed count per POLL_STEP_S: a waiting shopper learns of a new variant
+    within that step instead of a whole client poll interval.
+    """
+    deadline = clock() + max(0.0, wait_s)
+    while True:
+        run.refresh_from_db(fields=["status", "total_duration_ms"])
+        done = run.variant_results.filter(status=VariantStatus.SUCCESS).count()
+        if run.is_finished or done > after or clock() >= deadline:
+            return run
+        sleep(min(POLL_STEP_S, max(0.0, deadline - clock())))
 
 
 def variant_selection_counts(

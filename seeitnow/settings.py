@@ -253,6 +253,9 @@ GEMINI_RETRY_ATTEMPTS = env.int("GEMINI_RETRY_ATTEMPTS", default=3)
 
 RENDER_VARIANT_TIMEOUT_S = env.float("RENDER_VARIANT_TIMEOUT_S", default=45.0)
 RENDER_SYNC_WAIT_S = env.float("RENDER_SYNC_WAIT_S", default=60.0)
+# The longest a poll (`?wait=`) holds for the next variant: well inside the time
+# Shopify's App Proxy waits for an answer.
+RENDER_POLL_MAX_WAIT_S = env.float("RENDER_POLL_MAX_WAIT_S", default=8.0)
 RENDER_RATE_LIMIT = env.int("RENDER_RATE_LIMIT", default=10)
 RENDER_RATE_WINDOW_S = env.int("RENDER_RATE_WINDOW_S", default=60)
 PREP_MAX_AUTO_RETRIES = env.int("PREP_MAX_AUTO_RETRIES", default=2)

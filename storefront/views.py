@@ -79,6 +79,9 @@ def render_poll(request: HttpRequest, run_id: str) -> JsonResponse:
     run = selectors.render_run_get(
         shop=request.shop, run_id=inputs.run_id_parse(run_id)
     )
+    poll = inputs.poll_parse(request.GET, max_wait_s=settings.RENDER_POLL_MAX_WAIT_S)
+    if poll.wait_s:
+        run = selectors.render_run_await(run=run, after=poll.after, wait_s=poll.wait_s)
     return responses.render_state(selectors.render_run_public(run=run))
 
 

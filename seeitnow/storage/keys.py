@@ -28,6 +28,11 @@ def variant_key(*, run_id: object, variant_id: str) -> str:
     return f"{variant_prefix(run_id=run_id)}{variant_id}.jpg"
 
 
+def thumb_key(*, run_id: object, variant_id: str) -> str:
+    """`see-it-now/{runId}/thumb-{variantId}.jpg`: a variant's small rendition."""
+    return f"{variant_prefix(run_id=run_id)}thumb-{variant_id}.jpg"
+
+
 def final_key(*, run_id: object, variant_id: str) -> str:
     """`see-it-now/{runId}/final-{variantId}.jpg`: an upscaled selection."""
     return f"{variant_prefix(run_id=run_id)}final-{variant_id}.jpg"

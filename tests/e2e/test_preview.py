@@ -153,6 +153,19 @@ def test_shopper_sees_the_armchair_in_a_sample_room_and_adds_it_to_the_cart(
             )
             expect(dialog.locator("[data-caption]")).to_contain_text("1 of 8")
             shot("3-gallery")
+            # Polls are long polls, and thumbnails are the small renditions.
+            polls = [url for url in requested if "/see-it-now/render/" in url]
+            assert polls and all("wait=8" in url for url in polls)
+            thumb_srcs = dialog.locator(".sin-thumb img").evaluate_all(
+                "imgs => imgs.map(img => img.currentSrc || img.src)"
+            )
+            assert len(thumb_srcs) == 8
+            assert all("/storage/read/" in src for src in thumb_srcs)
+            thumb_bytes = page.evaluate(
+                "src => fetch(src).then(r => r.arrayBuffer()).then(b => b.byteLength)",
+                thumb_srcs[0],
+            )
+            assert 0 < thumb_bytes < 40_000
 
             dialog.get_by_role("button", name="Next image").click()
             caption = dialog.locator("[data-caption]")

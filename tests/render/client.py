@@ -9,9 +9,12 @@ from tests.fakes.shopify_proxy import sign_proxy_query
 SECRET = "test-api-secret"
 
 
-def proxy(client, shop, route: str, body=None, method: str = "post", raw=None):
-    """A signed proxy request to `/proxy/{route}` for `shop`."""
-    url = f"/proxy/{route}?{sign_proxy_query({'shop': shop.shop_domain}, SECRET)}"
+def proxy(
+    client, shop, route: str, body=None, method: str = "post", raw=None, query=None
+):
+    """A signed proxy request to `/proxy/{route}` for `shop` (+ `query`, signed)."""
+    params = {"shop": shop.shop_domain, **(query or {})}
+    url = f"/proxy/{route}?{sign_proxy_query(params, SECRET)}"
     if method == "get":
         return client.get(url)
     if raw is not None:

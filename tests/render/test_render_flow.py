@@ -46,10 +46,17 @@ def confirmed_room_via_proxy(client, shop) -> str:
 def assert_variants(client, variants, ids):
     assert [v["id"] for v in variants] == ids
     for variant in variants:
-        assert set(variant) == {"id", "image_url", "latency_ms"}
+        assert set(variant) == {"id", "image_url", "thumb_url", "latency_ms"}
         assert isinstance(variant["latency_ms"], int)
-        with Image.open(io.BytesIO(fetch(client, variant["image_url"]))) as im:
+        full = fetch(client, variant["image_url"])
+        with Image.open(io.BytesIO(full)) as im:
             assert (im.format, im.size[0] / im.size[1]) == ("JPEG", 4 / 3)
+        thumb = fetch(client, variant["thumb_url"])
+        with Image.open(io.BytesIO(thumb)) as im:
+            # The small rendition: 400 px on the long side, same frame, lighter.
+            assert (im.format, max(im.size)) == ("JPEG", 400)
+            assert abs(im.size[0] / im.size[1] - 4 / 3) < 0.01
+        assert len(thumb) < len(full) / 2
 
 
 ALL = ["V01", "V02", "V03", "V04", "V05", "V06", "V07", "V08"]

@@ -11,7 +11,10 @@
   "use strict";
 
   var EXPECTED_VARIANTS = 8;
-  var POLL_INTERVAL_MS = 700;
+  // The poll is a long poll: the server holds it until a new variant exists (or
+  // POLL_WAIT_S passes), so the next one can start at once.
+  var POLL_INTERVAL_MS = 100;
+  var POLL_WAIT_S = 8;
   var POLL_LIMIT_MS = 180000;
   var MAX_BYTES = 10 * 1024 * 1024;
   var FINISHED = ["complete", "partial", "failed"];
@@ -467,7 +470,8 @@
       }
       // The poll path is built on our own base: the run's poll_url is relative to
       // Shopify's proxy prefix, which the preview's emulator does not share.
-      api("GET", "see-it-now/render/" + encodeURIComponent(state.runId))
+      var query = "?after=" + state.variants.length + "&wait=" + POLL_WAIT_S;
+      api("GET", "see-it-now/render/" + encodeURIComponent(state.runId) + query)
         .then(function (run) { if (token === state.token) handleRun(run); })
         .catch(function (error) {
           if (token !== state.token) return;
@@ -553,6 +557,11 @@
       var img = document.createElement("img");
       img.alt = t("gallery.slide_alt", { product: PRODUCT_TITLE, variant: variant.id });
       img.decoding = "async";
+      if (variant.thumb_url) {
+        // Phones at low density and slow links take the small rendition first.
+        img.srcset = variant.thumb_url + " 400w, " + variant.image_url + " 1024w";
+        img.sizes = "(max-width: 640px) 100vw, 640px";
+      }
       img.src = variant.image_url;
       img.addEventListener("load", function () {
         slide.classList.add("is-loaded");
@@ -568,7 +577,7 @@
       thumb.setAttribute("aria-label", t("gallery.thumb", { variant: variant.id }));
       thumb.innerHTML = "";
       var small = document.createElement("img");
-      small.src = variant.image_url;
+      small.src = variant.thumb_url || variant.image_url;
       small.alt = "";
       thumb.appendChild(small);
       updateGalleryControls();
