@@ -33,6 +33,7 @@ from renders.thumbnails import thumbnail_jpeg
 from seeitnow import storage
 from seeitnow.ai import AIError, AIProvider, ImageInput, UploadedFile, get_provider
 from seeitnow.ai.schema import VARIANT_IDS
+from seeitnow.metrics import VARIANT_LATENCY, VARIANT_OUTCOMES
 from seeitnow.storage import keys
 
 logger = logging.getLogger("renders.render")
@@ -239,6 +240,8 @@ def _record(run: RenderRun, outcome: VariantOutcome) -> None:
     except IntegrityError:
         logger.info("variant %s of run %s already recorded", outcome.variant_id, run.id)
         return
+    VARIANT_OUTCOMES.labels(variant_id=outcome.variant_id, status=outcome.status).inc()
+    VARIANT_LATENCY.observe(outcome.latency_ms / 1000)
     stage = (
         f"variant-{outcome.variant_id}-complete"
         if outcome.status == VariantStatus.SUCCESS

@@ -1,4 +1,9 @@
-"""GET /healthz: database, storage and task-queue heartbeat (SPEC §11)."""
+"""Probes: /healthz (SPEC §11: database, storage, queue), /livez and /readyz.
+
+/livez says the process answers (no dependency is touched: a database outage must
+not get every web process restarted); /readyz says it can serve traffic now
+(database, shared cache, storage), for a load balancer to route on.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
@@ -31,18 +37,49 @@ def check_queue() -> None:
         raise RuntimeError("no q2 cluster heartbeat")
 
 
+def check_cache() -> None:
+    """The shared cache (rate limits, webhook de-duplication) reads what it wrote."""
+    key = "readyz:probe"
+    cache.set(key, "1", timeout=10)
+    if cache.get(key) != "1":
+        raise RuntimeError("the cache did not return what was written")
+
+
 CHECKS: dict[str, Callable[[], None]] = {
     "database": check_database,
     "storage": storage.check,
     "queue": check_queue,
+}
+READY_CHECKS: dict[str, Callable[[], None]] = {
+    "database": check_database,
+    "cache": check_cache,
+    "storage": storage.check,
 }
 
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when every check passes, else 503; failures are logged, not exposed."""
+    return _probe(CHECKS)
+
+
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Whether this process can serve requests now (database, cache, storage)."""
+    return _probe(READY_CHECKS)
+
+
+@require_GET
+def livez(request: HttpRequest) -> JsonResponse:
+    """The process is up and answering; touches no dependency."""
+    response = JsonResponse({"status": "alive"})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _probe(probes: dict[str, Callable[[], None]]) -> JsonResponse:
     checks: dict[str, str] = {}
-    for name, check in CHECKS.items():
+    for name, check in probes.items():
         try:
             check()
         except Exception:

@@ -7,7 +7,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from seeitnow import health, storage_views
+from seeitnow import health, metrics, storage_views
 
 admin.site.site_header = "See It Now — staff"
 admin.site.site_title = "See It Now staff"
@@ -16,6 +16,9 @@ admin.site.index_title = "Operations"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    path("livez", health.livez, name="livez"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("storage/upload/<str:token>", storage_views.upload, name="storage-upload"),
     path("storage/read/<str:token>", storage_views.read, name="storage-read"),
     # Shopify forwards https://{shop}/apps/see-it/<path> to /proxy/<path>.

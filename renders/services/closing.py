@@ -17,6 +17,7 @@ from django.utils import timezone
 from renders.assembler import PromptPackInvalid, assemble_prompts, sha256_text
 from renders.models import RenderRun, RunStatus, VariantResult, VariantStatus
 from seeitnow.ai.schema import VARIANT_IDS
+from seeitnow.metrics import RENDER_DURATION, RENDER_RUNS
 from shops.quota import quota_release
 
 logger = logging.getLogger("renders.render")
@@ -65,6 +66,8 @@ def _close(*, run_id: object, now: datetime) -> tuple[RenderRun, bool]:
             quota_release(shop_id=run.shop_id, day=timezone.localdate(run.created_at))
     run.refresh_from_db()
     if closed:
+        RENDER_RUNS.labels(status=run.status).inc()
+        RENDER_DURATION.observe(duration_ms / 1000)
         log_run_stage(
             "see-it-now-complete",
             run,

@@ -37,6 +37,7 @@ from renders.selectors import room_session_live
 from seeitnow import storage
 from seeitnow.ai import get_provider
 from seeitnow.http import AppError
+from seeitnow.metrics import REFUSALS
 from shops.models import Shop
 from shops.quota import quota_reserve, rate_limit_allow
 
@@ -132,6 +133,7 @@ def render_start(*, shop: Shop, request: RenderInput, request_id: str) -> Render
         limit=settings.RENDER_RATE_LIMIT,
         window_s=settings.RENDER_RATE_WINDOW_S,
     ):
+        REFUSALS.labels(reason="rate_limit_exceeded").inc()
         raise AppError(
             "rate_limit_exceeded",
             "Too many renders for this room photo; try again in a minute.",
@@ -146,7 +148,11 @@ def render_start(*, shop: Shop, request: RenderInput, request_id: str) -> Render
     model = get_provider().model_for("image")
     with transaction.atomic():
         now = timezone.now()
-        quota_reserve(shop=shop, day=timezone.localdate(now))
+        try:
+            quota_reserve(shop=shop, day=timezone.localdate(now))
+        except AppError:
+            REFUSALS.labels(reason="quota_exceeded").inc()
+            raise
         if refusal is not None:
             raise refusal
         asset = checked.asset
