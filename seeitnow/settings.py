@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "seeitnow.logging.RequestIdMiddleware",
     "seeitnow.metrics.MetricsMiddleware",
+    "seeitnow.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -112,6 +113,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 30, "transaction_mode": "IMMEDIATE"}
     )
+elif DB_POOL_MAX_SIZE := env.int("DB_POOL_MAX_SIZE", default=0):
+    # A fixed budget of connections per process, shared by its threads (web
+    # threads, a render's variant threads): web processes x DB_POOL_MAX_SIZE +
+    # q2 workers x DB_POOL_MAX_SIZE must fit PostgreSQL's max_connections. A
+    # request that waits longer than DB_POOL_TIMEOUT_S gets a JSON 503.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
+        "max_size": DB_POOL_MAX_SIZE,
+        "timeout": env.float("DB_POOL_TIMEOUT_S", default=5.0),
+    }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
