@@ -156,6 +156,7 @@ def app_proxy_required(
                 if allowlist:
                     require_allowlisted(shop)
                 request.shop = shop
+                services.shop_mark_storefront_seen(shop=shop)
                 response = view(request, *args, **kwargs)
             except AppError as exc:
                 response = error_response(exc)

@@ -20,6 +20,7 @@ from seeitnow.logging import get_request_id
 from shops.catalog import CatalogProduct
 from shops.ids import product_id_numeric
 from shops.models import Shop
+from shops.selectors import shop_auto_reprepare
 
 S = AssetStatus
 # The q2 task that runs a preparation; named, so queueing never imports the run.
@@ -133,11 +134,24 @@ def assets_reprepare_outdated(*, shop: Shop) -> dict[str, list]:
     return assets_prepare_batch(shop=shop, product_ids=ids)
 
 
+def assets_reprepare_prepared(*, shop: Shop) -> dict[str, list]:
+    """Re-prepare every ready or live product, e.g. after the shop's prompt
+    addition changed (it shapes every prompt pack but not the prompt version)."""
+    ids = ProductAsset.objects.filter(
+        shop=shop, is_default=True, status__in=(S.READY, S.LIVE)
+    ).order_by("product_id")
+    ids = ids.values_list("product_id", flat=True)
+    return assets_prepare_batch(shop=shop, product_ids=list(ids))
+
+
 def asset_refresh_from_product_update(*, shop: Shop, payload: dict) -> bool:
     """products/update webhook: re-prepare when the image or the text changed.
 
-    Returns True when a re-preparation was queued.
+    Returns True when a re-preparation was queued; never when the merchant turned
+    "auto re-prepare on product edits" off.
     """
+    if not shop_auto_reprepare(shop=shop):
+        return False
     product_id = product_id_numeric(payload.get("id"))
     if product_id is None:
         return False
