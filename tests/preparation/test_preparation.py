@@ -79,6 +79,7 @@ FACTS = {
     "identity": {
         "title": "Harlow Velvet Armchair",
         "product_kind": "armchair",
+        "visual_description": "Curved dusty-pink velvet armchair on slim brass legs.",
         "category_path": ["furniture", "seating"],
         "style_cues": ["mid-century"],
     },
@@ -132,7 +133,21 @@ def test_gemini_pipeline_prepares_a_product(demo_shop, prepare, fake_gemini):
     assert asset.status == AssetStatus.READY, asset.error_message
     assert asset.prep_strategy == "batch"
     assert asset.extracted_facts["material_profile"]["notes"] == "velvet"
-    assert asset.prompt_pack == PACK
+    guardrail = asset.resolved_facts["scale_guardrails"]
+    assert guardrail.startswith("a medium armchair, 92 cm high, 80 cm wide")
+    assert asset.prompt_pack == {
+        "product_context": (
+            "Appearance: Curved dusty-pink velvet armchair on slim brass legs.\n"
+            "A velvet armchair, 80 cm wide and 92 cm tall.\n"
+            "Framing: the whole product stays inside the frame; if it does not fit "
+            "at its target size, use a spot where it does, else scale it down; "
+            "never crop it."
+        ),
+        "variants": [
+            {"id": vid, "variation": f"Variation {vid}.\nRelative scale: {guardrail}"}
+            for vid in VARIANT_IDS
+        ],
+    }
     extractor, builder = fake_gemini.generate_calls(TEXT_MODEL)
     kinds = [part[0] for part in extractor.part_summary()]
     assert kinds[0] == "inline"  # the product photo goes with the text
