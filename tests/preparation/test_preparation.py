@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_q.models import Schedule
 from PIL import Image
 
-from assets.models import AssetStatus, PromptVersion
+from assets.models import AssetStatus, ProductAsset, PromptVersion
 from assets.services.edits import asset_set_overrides, asset_upload_manual_cutout
 from assets.services.preparation import (
     asset_prepare,
@@ -282,6 +282,22 @@ def test_overrides_are_stored_as_a_diff_and_rebuild_the_pack(demo_shop, prepare)
     asset = asset_set_overrides(shop=demo_shop, asset=asset, overrides={})
     assert asset.merchant_overrides is None
     assert asset.resolved_facts == extracted
+
+
+def test_edits_rebuild_with_the_see_it_now_instructions_only(demo_shop, prepare):
+    asset = prepare(demo_shop, ARMCHAIR)
+    # The legacy column may hold the original app's JSON: never a prompt.
+    ProductAsset.objects.filter(pk=asset.pk).update(
+        render_instructions='{"scene": "legacy"}',
+        render_instructions_see_it_now="Always by the window.",
+    )
+    asset.refresh_from_db()
+
+    asset = asset_set_overrides(shop=demo_shop, asset=asset, overrides={})
+
+    context = asset.prompt_pack["product_context"]
+    assert "Merchant instructions: Always by the window." in context
+    assert "legacy" not in context
 
 
 @pytest.mark.parametrize(
