@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from seeitnow.ai.rules import relative_scale_for, scale_guardrail_for
 from seeitnow.ai.schema import ProductPlacementFacts
 
 
@@ -89,8 +90,31 @@ def resolve_and_validate(extracted: dict, overrides: dict | None) -> dict:
     validate_overrides(overrides or {})
     resolved = resolve_facts(extracted, overrides)
     try:
-        return ProductPlacementFacts.model_validate(resolved).model_dump()
+        facts = ProductPlacementFacts.model_validate(resolved).model_dump()
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(root)"
         raise OverrideError(where, first["msg"]) from exc
+    return with_scale_guardrail(facts, overrides or {})
+
+
+def with_scale_guardrail(facts: dict, overrides: dict) -> dict:
+    """`facts` with its size class and scale guardrail derived in code.
+
+    A merchant who corrects the dimensions or the kind but not the class gets the
+    class those facts call for; the guardrail is always rebuilt from the result,
+    so it can never contradict the dimensions it sits next to.
+    """
+    class_set = "class" in (overrides.get("relative_scale") or {})
+    size_edited = "dimensions_cm" in overrides or "product_kind" in (
+        overrides.get("identity") or {}
+    )
+    if size_edited and not class_set:
+        dims = [v for v in facts["dimensions_cm"].values() if v is not None and v > 0]
+        facts["relative_scale"]["class"] = relative_scale_for(
+            max(dims) if dims else None,
+            kind=facts["identity"]["product_kind"],
+            text=facts["identity"]["title"],
+        )
+    facts["scale_guardrails"] = scale_guardrail_for(facts)
+    return facts

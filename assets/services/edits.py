@@ -38,7 +38,7 @@ def asset_set_overrides(
         pack = build_prompt_pack(
             provider=get_provider(),
             resolved_facts=resolved,
-            product_instructions=asset.render_instructions or "",
+            product_instructions=asset.render_instructions_see_it_now or "",
             shop_instructions=shop_prompt_addition(shop=shop),
         )
     except AIError as exc:

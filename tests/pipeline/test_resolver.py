@@ -151,3 +151,38 @@ def test_diff_then_resolve_equals_resolve(facts, edited):
     assert resolve_facts(facts, diff_overrides(facts, edited)) == resolve_facts(
         facts, edited
     )
+
+
+def test_guardrail_is_rebuilt_from_the_merchants_dimensions(extracted):
+    assert extracted["relative_scale"]["class"] == "large"
+    assert extracted["scale_guardrails"].startswith(
+        "a large floor mirror, 180 cm high, 80 cm wide, 4 cm deep; large:"
+    )
+    resolved = resolve_and_validate(
+        extracted, {"dimensions_cm": {"h": 60.0, "w": 40.0}}
+    )
+    # A 60 cm mirror is below a floor mirror's typical range: one class down.
+    assert resolved["relative_scale"]["class"] == "medium"
+    assert resolved["scale_guardrails"] == (
+        "a medium floor mirror, 60 cm high, 40 cm wide, 4 cm deep; "
+        "medium: scale to the nearby furniture; its height is about "
+        "0.3 x a standard interior door (about 200 cm high); "
+        "0.7 x a kitchen bench top (about 90 cm high); "
+        "0.8 x a dining table top (about 75 cm high)."
+    )
+
+
+def test_a_class_the_merchant_set_is_kept_and_the_guardrail_follows_it(extracted):
+    resolved = resolve_and_validate(
+        extracted,
+        {"dimensions_cm": {"h": 60.0}, "relative_scale": {"class": "oversized"}},
+    )
+    assert resolved["relative_scale"]["class"] == "oversized"
+    assert "an oversized floor mirror, 60 cm high" in resolved["scale_guardrails"]
+    assert "oversized: dominates the space" in resolved["scale_guardrails"]
+
+
+def test_an_llm_guardrail_sentence_is_replaced_by_the_computed_one(extracted):
+    extracted["scale_guardrails"] = "tiny, put it on a shelf"
+    resolved = resolve_and_validate(extracted, None)
+    assert resolved["scale_guardrails"].startswith("a large floor mirror, 180 cm")
