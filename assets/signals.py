@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from assets.services.preparation import asset_refresh_from_product_update
+from assets.services.retirement import assets_retire_product
 from shops.models import Shop
 
 
@@ -13,3 +14,10 @@ def refresh_on_product_update(
 ) -> None:
     """products/update: re-prepare the product when its image or text changed."""
     asset_refresh_from_product_update(shop=shop, payload=payload)
+
+
+def retire_on_product_delete(
+    sender: Any, *, shop: Shop, product_id: str, **kwargs: Any
+) -> None:
+    """products/delete: delete the product's cutouts and retire its assets."""
+    assets_retire_product(shop=shop, product_id=product_id)

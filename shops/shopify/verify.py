@@ -27,6 +27,10 @@ class ProxyVerification:
 
 def verify_app_proxy(request: HttpRequest) -> ProxyVerification:
     """Signature over all query parameters, timestamp within 90 s, one valid shop."""
+    # The package compares signatures with hmac.compare_digest, which raises
+    # TypeError for non-ASCII text: such a signature can only be wrong.
+    if not all(value.isascii() for value in request.GET.getlist("signature")):
+        return ProxyVerification(False, "invalid_signature")
     result = get_app().verify_app_proxy_req(package_request(request))
     if not result.ok:
         return ProxyVerification(False, result.log.code)
@@ -51,12 +55,25 @@ class WebhookVerification:
 
 
 def verify_webhook(request: HttpRequest) -> WebhookVerification:
-    """HMAC of the raw body; every failure but a wrong method answers 401."""
+    """HMAC of the raw body; every failure but a wrong method answers 401, except
+    a body the package cannot even parse (400).
+
+    Raises RequestDataTooBig for a body over DATA_UPLOAD_MAX_MEMORY_SIZE.
+    """
+    # compare_digest raises TypeError for non-ASCII text: such an HMAC is wrong.
+    if not request.headers.get("X-Shopify-Hmac-Sha256", "").isascii():
+        return WebhookVerification(False, "invalid_hmac_encoding", 401)
     try:
         req = package_request(request, with_body=True)
     except UnicodeDecodeError:
         return WebhookVerification(False, "invalid_body_encoding", 401)
-    result = get_app().verify_webhook_req(req)
+    try:
+        result = get_app().verify_webhook_req(req)
+    except (ValueError, RecursionError):
+        # The package json-parses the body (to redact its log) before checking
+        # the HMAC and only catches JSONDecodeError: a 5,000-digit number or
+        # 100,000 nested arrays escape. No Shopify payload looks like that.
+        return WebhookVerification(False, "unparseable_body", 400)
     if not result.ok:
         status = 405 if result.response.status == 405 else 401
         return WebhookVerification(False, result.log.code, status)
