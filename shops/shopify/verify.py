@@ -105,6 +105,23 @@ class AppHomeVerification:
     invalid_token_response: Any = None
 
 
+# Shopify's session tokens live one minute; the package checks `exp` and `nbf`
+# only when present and never the lifetime.
+SESSION_TOKEN_LIFETIME_S = 60
+SESSION_TOKEN_LEEWAY_S = 10
+
+
+def _token_times_ok(claims: dict[str, Any]) -> bool:
+    """`exp`, `nbf` and `iat` present and numeric, and a lifetime of at most a
+    minute plus the leeway (a token minted for a day is not a session token)."""
+    times = [claims.get(name) for name in ("exp", "nbf", "iat")]
+    if not all(isinstance(t, int | float) and not isinstance(t, bool) for t in times):
+        return False
+    exp, nbf, iat = times
+    limit = SESSION_TOKEN_LIFETIME_S + SESSION_TOKEN_LEEWAY_S
+    return exp - iat <= limit and exp - nbf <= limit
+
+
 def verify_app_home(request: HttpRequest, *, patch_path: str) -> AppHomeVerification:
     """Session token (header for fetches, `id_token` for document loads)."""
     result = get_app().verify_app_home_req(
@@ -113,6 +130,10 @@ def verify_app_home(request: HttpRequest, *, patch_path: str) -> AppHomeVerifica
     if not result.ok:
         return AppHomeVerification(False, result.log.code, to_response(result.response))
     claims = result.id_token.claims
+    if not _token_times_ok(claims):
+        return AppHomeVerification(
+            False, "invalid_token_times", to_response(result.invalid_token_response)
+        )
     dest = urlparse(str(claims.get("dest", ""))).hostname or ""
     iss = urlparse(str(claims.get("iss", "")))
     if not is_shop_domain(dest) or iss.hostname != dest or iss.scheme != "https":
@@ -131,7 +152,14 @@ def verify_app_home(request: HttpRequest, *, patch_path: str) -> AppHomeVerifica
 
 
 def patch_id_token_page(request: HttpRequest) -> HttpResponse:
-    """The package's page that lets App Bridge fetch a fresh token and reload."""
+    """The package's page that lets App Bridge fetch a fresh token and reload.
+
+    The package writes `shop` into the CSP (`frame-ancestors https://{shop}`)
+    unchecked; anything but one myshopify domain is refused here first.
+    """
+    shops = request.GET.getlist("shop")
+    if len(shops) != 1 or not is_shop_domain(shops[0]):
+        return HttpResponse("Bad Request", status=400, content_type="text/plain")
     result = get_app().app_home_patch_id_token(package_request(request))
     return to_response(result.response)
 
