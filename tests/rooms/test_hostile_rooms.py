@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+import threading
 
 import pytest
 from PIL import Image
@@ -122,3 +123,26 @@ def test_large_rgba_png_peak_memory_stays_near_one_decode():
     assert figures["outcome"] == "2048x2048"
     growth_mb = (figures["peak_kb"] - figures["before_kb"]) / 1024
     assert growth_mb < 95 * 2.5, f"+{growth_mb:.0f} MB"
+
+
+def test_canonicalisations_wait_for_a_free_slot(settings, monkeypatch):
+    settings.IMAGE_CANONICALISE_CONCURRENCY = 1
+    monkeypatch.setattr(imaging, "_slots", None)  # sized again from the setting
+    slots = imaging._canonicalise_slots()
+    results = []
+    worker = threading.Thread(
+        target=lambda: results.append(
+            imaging.canonicalise(
+                images.jpeg(400, 300), crop=None, max_pixels=MAX_PIXELS
+            )
+        )
+    )
+    slots.acquire()
+    try:
+        worker.start()
+        worker.join(timeout=0.5)
+        assert worker.is_alive() and results == []
+    finally:
+        slots.release()
+    worker.join()
+    assert [(r.width, r.height) for r in results] == [(400, 300)]
