@@ -10,6 +10,7 @@ import json
 import zlib
 
 import pytest
+from django.core.cache import cache
 
 from assets.models import ProductAsset
 from renders.models import RenderRun, RoomSession
@@ -268,3 +269,25 @@ def test_hostile_json_is_400(client, settings, victim, raw):
         400,
         {"error": "invalid_json", "message": "Webhook body is not a JSON object."},
     )
+
+
+def test_delivery_being_handled_elsewhere_is_409_so_shopify_retries(
+    client, settings, victim, fake_shopify
+):
+    # Another worker claimed this delivery and has not finished it.
+    cache.add("shopify-webhook:w-busy", "running", timeout=60)
+    fake_shopify.revoke_tokens(victim.shop_domain)
+    response = _post(
+        client,
+        settings,
+        "app/uninstalled",
+        victim.shop_domain,
+        _shop_body(victim),
+        webhook_id="w-busy",
+    )
+    assert (response.status_code, response.json()) == (
+        409,
+        {"error": "in_progress", "message": "This delivery is being handled."},
+    )
+    victim.refresh_from_db()
+    assert victim.uninstalled_at is None
