@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -144,3 +145,22 @@ def asset_go_offline(*, asset: ProductAsset) -> ProductAsset:
         # product even while the tag lingers.
         logger.warning("could not remove the live tag of %s", asset.product_id)
     return asset
+
+
+STUCK_MESSAGE = "Preparation did not finish in time. Try again."
+
+
+def assets_fail_stuck(*, older_than: datetime) -> int:
+    """Fail `preparing` assets not touched since `older_than` (a worker died or
+    the task timed out, so nothing else will ever move them). Returns how many."""
+    failed = 0
+    stuck = ProductAsset.objects.filter(
+        status=S.PREPARING, updated_at__lt=older_than
+    ).only("pk")
+    for asset in stuck:
+        try:
+            asset_mark_failed(asset=asset, error_message=STUCK_MESSAGE)
+        except InvalidTransition:
+            continue  # finished meanwhile
+        failed += 1
+    return failed

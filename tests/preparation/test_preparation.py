@@ -182,7 +182,9 @@ def test_bad_ai_answers_fail_the_asset_with_a_clear_message(
     assert asset.retry_count == 1
     assert asset.prompt_pack is None
     # Not worth retrying automatically: the same answer would come back.
-    assert not Schedule.objects.filter(func__startswith="assets.").exists()
+    assert not Schedule.objects.filter(
+        func="assets.tasks.retry_preparation_task"
+    ).exists()
 
 
 def test_rate_limited_extractor_succeeds_through_the_client_retry(
@@ -206,7 +208,7 @@ def test_unavailable_ai_fails_and_schedules_a_bounded_retry(
 
     assert asset.status == AssetStatus.FAILED
     assert "ai_unavailable" in asset.error_message
-    [retry] = Schedule.objects.filter(func__startswith="assets.")
+    [retry] = Schedule.objects.filter(func="assets.tasks.retry_preparation_task")
     assert retry.func == "assets.tasks.retry_preparation_task"
     asset_id, request_id = ast.literal_eval(retry.args)
     assert asset_id == str(asset.pk)
