@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from merchant.views import home
+from merchant.views import api_products, home, products
 
 app_name = "merchant"
 
@@ -14,5 +14,19 @@ urlpatterns = [
     path("app/dashboard", home.dashboard, name="dashboard"),
     path("app/billing/return", home.billing_return, name="billing-return"),
     path("api/billing/plan", home.billing_plan, name="billing-plan"),
+    path("app/products", products.product_list, name="products"),
+    path("app/products/<str:product_id>", products.product_detail, name="product"),
+    path("api/products", api_products.product_list, name="api-products"),
+    path(
+        "api/products/prepare",
+        api_products.product_prepare_many,
+        name="api-products-prepare",
+    ),
+    path("api/products/<str:product_id>", api_products.product_detail),
+    path("api/products/<str:product_id>/prepare", api_products.product_prepare),
+    path("api/products/<str:product_id>/enable", api_products.product_enable),
+    path("api/products/<str:product_id>/disable", api_products.product_disable),
+    path("api/products/<str:product_id>/overrides", api_products.product_overrides),
+    path("api/products/<str:product_id>/cutout", api_products.product_cutout),
     path("auth/patch-id-token", home.patch_id_token, name="patch-id-token"),
 ]
