@@ -33,8 +33,9 @@ def _asset(request: HttpRequest, product_id: str) -> ProductAsset:
     return asset
 
 
-def _answer(request: HttpRequest, asset: ProductAsset) -> JsonResponse:
-    return json_ok({"product": product_json(asset_row(shop=request.shop, asset=asset))})
+def _answer(request: HttpRequest, asset: ProductAsset, **extra) -> JsonResponse:
+    row = asset_row(shop=request.shop, asset=asset)
+    return json_ok({"product": product_json(row), **extra})
 
 
 @require_GET
@@ -100,9 +101,12 @@ def product_enable(request: HttpRequest, product_id: str) -> JsonResponse:
 @shop_admin_required
 @json_api
 def product_disable(request: HttpRequest, product_id: str) -> JsonResponse:
-    """POST /api/products/{id}/disable: off the storefront (tag removed)."""
-    asset = status.asset_go_offline(asset=_asset(request, product_id))
-    return _answer(request, asset)
+    """POST /api/products/{id}/disable: off the storefront (tag removed); when
+    the tag stays, 200 all the same with a `warning` the page shows."""
+    result = status.asset_go_offline(asset=_asset(request, product_id))
+    if result.warning:
+        return _answer(request, result.asset, warning=result.warning)
+    return _answer(request, result.asset)
 
 
 @require_POST
@@ -111,13 +115,15 @@ def product_disable(request: HttpRequest, product_id: str) -> JsonResponse:
 def product_overrides(request: HttpRequest, product_id: str) -> JsonResponse:
     """POST /api/products/{id}/overrides `{"facts", "render_instructions"}`:
     the edited facts are stored as their diff and the prompt pack rebuilt."""
+    # Ownership first: another shop's id is 404 whatever the body holds.
+    asset = _asset(request, product_id)
     data = parse_json_body(request)
     instructions = data.get("render_instructions")
     if instructions is not None and not isinstance(instructions, str):
         raise AppError("invalid_instructions", "render_instructions must be text.", 400)
     asset = edits.asset_save_facts(
         shop=request.shop,
-        asset=_asset(request, product_id),
+        asset=asset,
         facts=data.get("facts"),
         render_instructions=instructions,
     )
@@ -130,9 +136,8 @@ def product_overrides(request: HttpRequest, product_id: str) -> JsonResponse:
 @json_api
 def product_cutout(request: HttpRequest, product_id: str) -> JsonResponse:
     """POST /api/products/{id}/cutout (multipart `cutout`): a manual cutout PNG."""
+    asset = _asset(request, product_id)
     asset = edits.asset_upload_manual_cutout(
-        shop=request.shop,
-        asset=_asset(request, product_id),
-        data=inputs.uploaded_cutout(request),
+        shop=request.shop, asset=asset, data=inputs.uploaded_cutout(request)
     )
     return _answer(request, asset)

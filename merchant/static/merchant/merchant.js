@@ -31,20 +31,24 @@
     return data;
   }
 
-  function toast(message, { error = false } = {}) {
+  // A warning is an action that worked with a caveat: App Bridge has only
+  // error/normal toasts, so it shows as an error there and amber locally.
+  function toast(message, { error = false, warning = false } = {}) {
     const bridge = window.shopify;
     if (bridge && bridge.toast && bridge.toast.show) {
-      bridge.toast.show(message, { isError: error });
+      bridge.toast.show(message, { isError: error || warning, duration: warning ? 10000 : 5000 });
       return;
     }
     const holder = document.querySelector("[data-toasts]");
     if (!holder) return;
     const item = document.createElement("div");
-    item.className = "sin-toast" + (error ? " sin-toast--error" : "");
+    item.className = "sin-toast" + (error ? " sin-toast--error" : "") + (warning ? " sin-toast--warning" : "");
+    item.setAttribute("data-tone", error ? "error" : warning ? "warning" : "info");
     item.textContent = message;
     holder.append(item);
-    setTimeout(() => item.classList.add("is-leaving"), 4000);
-    setTimeout(() => item.remove(), 4400);
+    const stay = warning ? 10000 : 4000;
+    setTimeout(() => item.classList.add("is-leaving"), stay);
+    setTimeout(() => item.remove(), stay + 400);
   }
 
   function appUrl(path) {

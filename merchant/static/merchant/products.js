@@ -15,11 +15,13 @@
 
   const escape = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-  function showError(message) {
-    const banner = root.querySelector("[data-error]");
-    banner.querySelector("[data-error-text]").textContent = message;
+  function showBanner(name, message) {
+    const banner = root.querySelector(`[data-${name}]`);
+    banner.querySelector(`[data-${name}-text]`).textContent = message;
     banner.hidden = !message;
   }
+  const showError = (message) => showBanner("error", message);
+  const showWarning = (message) => showBanner("warning", message);
 
   function rowHtml(p) {
     const detail = appUrl(`/app/products/${p.product_id}`);
@@ -107,7 +109,9 @@
       const data = await api(path, { method: "POST" });
       rows = rows.map((p) => (p.product_id === productId ? { ...p, ...data.product, title: p.title } : p));
       toast({ prepare: "Preparation started", enable: "Live on your storefront", disable: "Taken off your storefront" }[action]);
+      if (data.warning) toast(data.warning, { warning: true });
       showError("");
+      showWarning(data.warning || "");
       render();
     } catch (error) {
       button.removeAttribute("loading");
