@@ -127,7 +127,8 @@ def product_overrides(request: HttpRequest, product_id: str) -> JsonResponse:
         facts=data.get("facts"),
         render_instructions=instructions,
     )
-    row = asset_row(shop=request.shop, asset=asset)
+    # Through the catalog, as GET answers it: the source photo is the catalog's.
+    row = product_with_asset(shop=request.shop, product_id=asset.product_id)
     return json_ok({"product": product_detail_json(row)})
 
 

@@ -8,6 +8,8 @@
   const FIELDS = JSON.parse(document.getElementById("facts-fields").textContent);
   const form = document.querySelector("[data-facts]");
   const saveButton = document.querySelector("[data-save]");
+  const TONES = { ready: "info", live: "success", preparing: "caution", failed: "critical" };
+  const LABELS = { ready: "Ready", live: "Live", preparing: "Preparing", failed: "Failed", unprepared: "Not prepared" };
   let product = null;
   const controls = []; // {field, get(), set(v), node}
 
@@ -136,8 +138,15 @@
 
   function fill(p) {
     product = p;
-    document.querySelector("[data-summary]").textContent =
-      `Status: ${p.status}${p.prompt_outdated ? " · prepared under an older prompt version" : ""}${p.error_message ? ` · ${p.error_message}` : ""}`;
+    const summary = document.querySelector("[data-summary]");
+    summary.innerHTML = "";
+    summary.append(h("s-badge", { tone: TONES[p.status] || null }, LABELS[p.status] || p.status));
+    if (p.prompt_outdated) summary.append(h("s-badge", { tone: "warning" }, "Outdated prompt"));
+    if (p.error_message) {
+      const note = h("span", { class: "sin-note sin-note--error" });
+      note.textContent = p.error_message;
+      summary.append(note);
+    }
     const source = document.querySelector("[data-source]");
     source.src = p.source_image_url || "";
     source.hidden = !p.source_image_url;

@@ -108,7 +108,8 @@
       const path = action === "prepare" ? `/api/products/${productId}/prepare` : `/api/products/${productId}/${action}`;
       const data = await api(path, { method: "POST" });
       rows = rows.map((p) => (p.product_id === productId ? { ...p, ...data.product, title: p.title } : p));
-      toast({ prepare: "Preparation started", enable: "Live on your storefront", disable: "Taken off your storefront" }[action]);
+      const prepared = data.product.status === "preparing" ? "Preparation started" : `Prepared: ${LABELS[data.product.status] || data.product.status}`;
+      toast({ prepare: prepared, enable: "Live on your storefront", disable: "Taken off your storefront" }[action]);
       if (data.warning) toast(data.warning, { warning: true });
       showError("");
       showWarning(data.warning || "");

@@ -1,0 +1,86 @@
+"""The merchant's Products pages in Chromium over the dev login (no Shopify, no
+CDN): prepare the demo vase, enable it, edit a fact, save and see the prompt
+pack rebuilt. Screenshots land in /tmp/merchant-shots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assets.models import ProductAsset
+from tests.e2e.test_preview import CHROMIUM, CHROMIUM_ARGS
+
+SHOTS = Path("/tmp/merchant-shots")
+VASE = "8000000006"
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason=f"needs Debian's Chromium at {CHROMIUM}"
+)
+
+
+@pytest.fixture
+def admin(live_server, demo_shop, settings):
+    settings.ROOT_URLCONF = "tests.e2e.urls"
+    settings.SHOPIFY_APP_URL = live_server.url
+    settings.DEV_ADMIN_LOGIN = True
+    return live_server.url
+
+
+def test_merchant_prepares_enables_and_edits_the_vase(admin, demo_shop, settings):
+    from playwright.sync_api import expect, sync_playwright
+
+    SHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            # Shopify's CDN is out of reach here; fail fast instead of waiting.
+            page.route("https://cdn.shopify.com/**", lambda route: route.abort())
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+
+            page.goto(f"{admin}/app/products?shop={settings.DEMO_SHOP_DOMAIN}")
+            rows = page.locator("s-table-row")
+            expect(rows).to_have_count(6)
+            vase = page.locator(f's-table-row[data-product-id="{VASE}"]')
+            expect(vase).to_contain_text("Terra Glazed Vase")
+            expect(vase.locator("s-badge")).to_have_text("Not prepared")
+            page.screenshot(path=str(SHOTS / "products-unprepared.png"))
+
+            vase.get_by_role("button", name="Prepare", exact=True).click()
+            expect(vase.locator("s-badge").first).to_have_text("Ready", timeout=60_000)
+            vase.get_by_role("button", name="Enable").click()
+            expect(vase.locator("s-badge").first).to_have_text("Live")
+            expect(vase.get_by_role("button", name="Disable")).to_be_visible()
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(SHOTS / "products.png"))
+
+            vase.get_by_role("button", name="Open").click()
+            expect(page.locator("h1")).to_have_text("Terra Glazed Vase")
+            height = page.locator('[data-path="dimensions_cm.h"] input')
+            expect(height).not_to_have_value("")
+            pack = page.locator("[data-pack] dl")
+            expect(pack.locator("dt")).to_have_count(9)
+            page.screenshot(path=str(SHOTS / "detail.png"), full_page=True)
+
+            height.fill("61.5")
+            save = page.locator("s-page s-button[data-save]")
+            expect(save).to_have_attribute("aria-disabled", "false")
+            page.locator('[data-field="dimensions_cm.h"]').scroll_into_view_if_needed()
+            page.screenshot(path=str(SHOTS / "facts-editor.png"))
+            save.click()
+            expect(page.locator(".sin-toast").last).to_have_text(
+                "Saved; prompt pack rebuilt", timeout=30_000
+            )
+            expect(pack.locator("dd").first).to_contain_text("61.5")
+            pack.scroll_into_view_if_needed()
+            page.screenshot(path=str(SHOTS / "detail-saved.png"))
+            assert errors == []
+        finally:
+            browser.close()
+    # The ORM refuses to run inside Playwright's event loop: check afterwards.
+    asset = ProductAsset.objects.get(shop=demo_shop, product_id=VASE)
+    assert (asset.status, asset.enabled) == ("live", True)
+    assert asset.merchant_overrides == {"dimensions_cm": {"h": 61.5}}
+    assert "61.5" in asset.prompt_pack["product_context"]
