@@ -64,15 +64,28 @@ def test_merchant_prepares_enables_and_edits_the_vase(admin, demo_shop, settings
             expect(pack.locator("dt")).to_have_count(9)
             page.screenshot(path=str(SHOTS / "detail.png"), full_page=True)
 
+            save_bar = page.get_by_role("region", name="Unsaved changes")
+            expect(save_bar).to_be_hidden()
+            # Discard puts the saved value back and hides the bar.
+            before = height.input_value()
+            height.fill("12")
+            expect(save_bar).to_be_visible()
+            save_bar.get_by_role("button", name="Discard").click()
+            expect(save_bar).to_be_hidden()
+            expect(height).to_have_value(before)
+
             height.fill("61.5")
-            save = page.locator("s-page s-button[data-save]")
-            expect(save).to_have_attribute("aria-disabled", "false")
+            expect(save_bar).to_be_visible()
+            expect(page.locator("s-page s-button[data-save]")).to_have_attribute(
+                "aria-disabled", "false"
+            )
             page.locator('[data-field="dimensions_cm.h"]').scroll_into_view_if_needed()
             page.screenshot(path=str(SHOTS / "facts-editor.png"))
-            save.click()
+            save_bar.get_by_role("button", name="Save").click()
             expect(page.locator(".sin-toast").last).to_have_text(
                 "Saved; prompt pack rebuilt", timeout=30_000
             )
+            expect(save_bar).to_be_hidden()
             expect(pack.locator("dd").first).to_contain_text("61.5")
             pack.scroll_into_view_if_needed()
             page.screenshot(path=str(SHOTS / "detail-saved.png"))

@@ -133,7 +133,30 @@
     const instructions = document.querySelector("[data-instructions]").value;
     any = any || instructions !== (product.render_instructions || "");
     if (any) saveButton.removeAttribute("disabled"); else saveButton.setAttribute("disabled", "");
-    if (window.shopify && window.shopify.saveBar) window.shopify.saveBar[any ? "show" : "hide"]("facts-save-bar");
+    saveBar(any);
+  }
+
+  // App Bridge's <ui-save-bar> when it is loaded; else the same element shown
+  // as a fixed bar (merchant.css), with the labels App Bridge would provide.
+  const bar = document.getElementById("facts-save-bar");
+  const bridged = Boolean(customElements.get("ui-save-bar"));
+  if (!bridged) {
+    bar.classList.add("sin-save-bar");
+    bar.setAttribute("role", "region");
+    bar.setAttribute("aria-label", "Unsaved changes");
+    const message = h("span", { class: "sin-save-bar__message" });
+    message.textContent = "Unsaved changes";
+    bar.prepend(message);
+    bar.querySelector("[data-save-bar-save]").textContent = "Save";
+    bar.querySelector("[data-save-bar-discard]").textContent = "Discard";
+  }
+  function saveBar(show) {
+    if (bridged) { if (show) bar.show(); else bar.hide(); return; }
+    bar.classList.toggle("is-visible", show);
+  }
+  function busy(on) {
+    [saveButton, bar.querySelector("[data-save-bar-save]")].forEach((b) => (on ? b.setAttribute("loading", "") : b.removeAttribute("loading")));
+    bar.querySelector("[data-save-bar-save]").disabled = on;
   }
 
   function fill(p) {
@@ -189,7 +212,7 @@
   }
 
   async function save() {
-    saveButton.setAttribute("loading", "");
+    busy(true);
     document.querySelector("[data-progress]").hidden = false;
     document.querySelector("[data-error]").hidden = true;
     controls.forEach((c) => c.node.removeAttribute && c.node.removeAttribute("error"));
@@ -201,7 +224,7 @@
       fill(data.product);
       toast("Saved; prompt pack rebuilt");
     } catch (error) { fail(error); } finally {
-      saveButton.removeAttribute("loading");
+      busy(false);
       document.querySelector("[data-progress]").hidden = true;
     }
   }
@@ -215,6 +238,12 @@
   form.addEventListener("change", changed);
   form.addEventListener("submit", (event) => { event.preventDefault(); save(); });
   saveButton.addEventListener("click", save);
+  bar.querySelector("[data-save-bar-save]").addEventListener("click", save);
+  bar.querySelector("[data-save-bar-discard]").addEventListener("click", () => {
+    controls.forEach((c) => c.node.removeAttribute && c.node.removeAttribute("error"));
+    document.querySelector("[data-error]").hidden = true;
+    fill(product);
+  });
   document.querySelector("[data-reprepare]").addEventListener("click", async (event) => {
     const button = event.currentTarget;
     button.setAttribute("loading", "");
