@@ -27,7 +27,12 @@ def app_query(request: HttpRequest) -> str:
 
 
 def page(
-    request: HttpRequest, template: str, context: dict[str, Any], *, nav: str
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    nav: str,
+    status: int = 200,
 ) -> HttpResponse:
     """Render a page of the embedded app inside the shell (base.html)."""
     return render(
@@ -40,6 +45,7 @@ def page(
             "nav": nav,
             **context,
         },
+        status=status,
     )
 
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from assets.selectors import PRODUCT_FILTERS, product_with_asset
 from merchant.facts import facts_form
 from merchant.responses import page
-from seeitnow.http import AppError, error_response
+from seeitnow.http import AppError
 from shops.auth import shop_admin_required
 
 
@@ -21,6 +21,26 @@ def product_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# A document load gets a page, not JSON: an id this shop does not have (or
+# that is no product id at all) is a page that does not exist.
+_NOT_FOUND = ("product_not_found", "invalid_product_id")
+
+
+def _missing(request: HttpRequest, exc: AppError) -> HttpResponse:
+    if exc.code in _NOT_FOUND:
+        heading, status = "Product not found", 404
+        message = "This store has no product with that id. It may have been deleted."
+    else:
+        heading, status, message = "Product unavailable", exc.status, exc.message
+    return page(
+        request,
+        "merchant/product_missing.html",
+        {"heading": heading, "message": message},
+        nav="products",
+        status=status,
+    )
+
+
 @require_GET
 @shop_admin_required
 def product_detail(request: HttpRequest, product_id: str) -> HttpResponse:
@@ -28,7 +48,7 @@ def product_detail(request: HttpRequest, product_id: str) -> HttpResponse:
     try:
         row = product_with_asset(shop=request.shop, product_id=product_id)
     except AppError as exc:
-        return error_response(exc)
+        return _missing(request, exc)
     return page(
         request,
         "merchant/product_detail.html",

@@ -89,6 +89,13 @@ def test_merchant_prepares_enables_and_edits_the_vase(admin, demo_shop, settings
             expect(pack.locator("dd").first).to_contain_text("61.5")
             pack.scroll_into_view_if_needed()
             page.screenshot(path=str(SHOTS / "detail-saved.png"))
+
+            missing = page.goto(f"{admin}/app/products/123")
+            assert missing.status == 404
+            expect(page.locator("h1")).to_have_text("Product not found")
+            page.screenshot(path=str(SHOTS / "detail-404.png"))
+            page.get_by_role("button", name="Back to products").click()
+            expect(page.locator("s-table-row")).to_have_count(6)
             assert errors == []
         finally:
             browser.close()

@@ -447,3 +447,35 @@ def test_pages_render_with_a_session_token(client, installed, auth, prepared):
         )
         assert response.status_code == 200
         assert "<s-page" in response.content.decode()
+
+
+@pytest.mark.parametrize("product_id", ["555", "999", "not-an-id"])
+def test_the_detail_page_of_a_product_the_shop_lacks_is_an_html_404(
+    client, installed, auth, other_shop, product_id
+):
+    make_ready_asset(shop=other_shop, product_id="555")
+    token = auth["HTTP_AUTHORIZATION"].split()[1]
+    response = client.get(
+        f"/app/products/{product_id}?shop={installed.shop_domain}&host=abc"
+        f"&id_token={token}"
+    )
+    assert response.status_code == 404
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    html = response.content.decode()
+    assert '<s-page heading="Product not found"' in html
+    assert "This store has no product with that id." in html
+    assert f'href="/app/products?shop={installed.shop_domain}&amp;host=abc"' in html
+
+
+def test_the_detail_page_says_so_when_shopify_cannot_be_reached(
+    client, installed, auth, prepared, fake_shopify
+):
+    fake_shopify.rate_limit_next(times=10)
+    token = auth["HTTP_AUTHORIZATION"].split()[1]
+    response = client.get(
+        f"/app/products/101?shop={installed.shop_domain}&host=abc&id_token={token}"
+    )
+    assert response.status_code == 502
+    html = response.content.decode()
+    assert '<s-page heading="Product unavailable"' in html
+    assert "<p>Shopify could not be reached.</p>" in html
