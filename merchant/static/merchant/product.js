@@ -100,7 +100,16 @@
       control = objectsControl(field);
     } else {
       const node = simpleControl(field, field.label);
-      control = { node, get: () => fromControl(field, node.value), set: (v) => { node.value = toControl(field, v); } };
+      const set = (v) => {
+        node.value = toControl(field, v);
+        // A list shows all its lines, not the first two of them.
+        if (field.kind === "list") {
+          const rows = String(Math.max(2, (v || []).length));
+          node.setAttribute("rows", rows);
+          if (node.control) node.control.rows = Number(rows);
+        }
+      };
+      control = { node, get: () => fromControl(field, node.value), set };
     }
     const extracted = h("div", { class: "sin-fact__extracted" });
     const buttons = h("div", { class: "sin-fact__buttons" });
