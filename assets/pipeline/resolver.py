@@ -10,6 +10,15 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from seeitnow.ai.rules import relative_scale_for, scale_guardrail_for
 from seeitnow.ai.schema import ProductPlacementFacts
 
+# An override value that sets a field back to null (unknown). A plain None in
+# overrides means "no override" (keep the extracted value), so clearing needs
+# its own marker; it keeps merchant_overrides a sparse JSON diff.
+CLEAR: dict[str, bool] = {"$clear": True}
+
+
+def is_clear(value: Any) -> bool:
+    return value == CLEAR
+
 
 class OverrideError(ValueError):
     """An override names a field the schema does not have, or a bad value."""
@@ -21,10 +30,14 @@ class OverrideError(ValueError):
 
 
 def resolve_facts(extracted: dict, overrides: dict | None) -> dict:
-    """Deep merge: dicts recursively, lists and scalars replaced, None keeps."""
+    """Deep merge: dicts recursively, lists and scalars replaced, None keeps,
+    CLEAR sets null."""
     result = copy.deepcopy(extracted)
     for key, value in (overrides or {}).items():
         if value is None:
+            continue
+        if is_clear(value):
+            result[key] = None
             continue
         current = result.get(key)
         if isinstance(value, dict) and isinstance(current, dict):
@@ -35,11 +48,15 @@ def resolve_facts(extracted: dict, overrides: dict | None) -> dict:
 
 
 def diff_overrides(extracted: dict, edited: dict) -> dict:
-    """The sparse diff that turns `extracted` into `edited` under resolve_facts."""
+    """The sparse diff that turns `extracted` into `edited` under resolve_facts;
+    a None in `edited` where `extracted` has a value becomes CLEAR."""
     diff: dict[str, Any] = {}
     for key, value in edited.items():
         current = extracted.get(key)
-        if isinstance(value, dict) and isinstance(current, dict):
+        if value is None:
+            if current is not None or key not in extracted:
+                diff[key] = dict(CLEAR)
+        elif isinstance(value, dict) and isinstance(current, dict):
             nested = diff_overrides(current, value)
             if nested:
                 diff[key] = nested
@@ -63,6 +80,12 @@ def _check(model: type[BaseModel], diff: dict, prefix: str) -> None:
         if value is None:
             continue
         annotation = info.annotation
+        if is_clear(value):
+            try:
+                TypeAdapter(annotation).validate_python(None)
+            except ValidationError as exc:
+                raise OverrideError(path, "cannot be cleared: pick a value") from exc
+            continue
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             if not isinstance(value, dict):
                 raise OverrideError(path, "must be an object")

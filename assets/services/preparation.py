@@ -8,7 +8,11 @@ from django_q.tasks import async_task
 
 from assets.fingerprints import source_fingerprint, source_fingerprint_of_record
 from assets.models import AssetStatus, ProductAsset
-from assets.selectors import asset_default_for_product, assets_outdated
+from assets.selectors import (
+    asset_default_for_product,
+    assets_by_product,
+    assets_outdated,
+)
 from assets.services.status import (
     InvalidTransition,
     asset_mark_preparing,
@@ -17,7 +21,7 @@ from assets.services.status import (
 from seeitnow.ai import get_provider
 from seeitnow.http import AppError
 from seeitnow.logging import get_request_id
-from shops.catalog import CatalogProduct
+from shops.catalog import MAX_PAGE, CatalogProduct, get_catalog
 from shops.ids import product_id_numeric
 from shops.models import Shop
 from shops.selectors import shop_auto_reprepare
@@ -176,3 +180,33 @@ def asset_refresh_from_product_update(*, shop: Shop, payload: dict) -> bool:
         return False
     asset_prepare(shop=shop, product_id=product_id)
     return True
+
+
+# "Prepare all" walks at most this many catalog products per click, so one click
+# never queues more than a worker pool gets through in a sitting.
+PREPARE_ALL_LIMIT = 250
+
+
+def assets_prepare_unprepared(
+    *, shop: Shop, limit: int = PREPARE_ALL_LIMIT
+) -> dict[str, list]:
+    """Queue every catalog product never prepared, up to `limit` of them.
+
+    Returns `{"queued", "skipped"}` as assets_prepare_batch; raises the catalog's
+    AppError.
+    """
+    catalog = get_catalog(shop)
+    cursor: str | None = None
+    chosen: list[str] = []
+    while len(chosen) < limit:
+        page = catalog.list_products(cursor=cursor, limit=MAX_PAGE)
+        known = assets_by_product(shop=shop, product_ids=[p.id for p in page.products])
+        for product in page.products:
+            asset = known.get(product.id)
+            if asset is None or asset.status == S.UNPREPARED:
+                asset_register(shop=shop, product=product)
+                chosen.append(product.id)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    return assets_prepare_batch(shop=shop, product_ids=chosen[:limit])

@@ -8,6 +8,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from assets.pipeline.resolver import (
+    CLEAR,
     OverrideError,
     diff_overrides,
     resolve_and_validate,
@@ -81,6 +82,31 @@ def test_nested_enum_override_is_validated(extracted):
     assert "upright_only" in str(err.value)
 
 
+def test_clear_sets_a_value_back_to_null_and_diff_emits_it(extracted):
+    assert extracted["dimensions_cm"]["h"] == 180.0
+    edited = copy.deepcopy(extracted)
+    edited["dimensions_cm"]["h"] = None
+    diff = diff_overrides(extracted, edited)
+    assert diff == {"dimensions_cm": {"h": CLEAR}}
+    assert resolve_and_validate(extracted, diff) == edited
+    # Clearing what is already unknown is no change at all.
+    assert diff_overrides(edited, edited) == {}
+
+
+@pytest.mark.parametrize(
+    "diff,field",
+    [
+        ({"weight_class": CLEAR}, "weight_class"),
+        ({"material_profile": CLEAR}, "material_profile"),
+    ],
+)
+def test_a_required_field_cannot_be_cleared(extracted, diff, field):
+    with pytest.raises(OverrideError) as err:
+        resolve_and_validate(extracted, diff)
+    assert err.value.field == field
+    assert err.value.message == "cannot be cleared: pick a value"
+
+
 @pytest.mark.parametrize(
     "diff,field",
     [
@@ -145,10 +171,21 @@ def test_resolve_is_idempotent(facts, overrides):
     assert resolve_facts(once, overrides) == once
 
 
+def _overlay(base: dict, top: dict) -> dict:
+    """`top` laid over `base`: dicts merge, anything else (None too) replaces."""
+    result = copy.deepcopy(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = _overlay(result[key], value)
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
 @_relaxed
 @given(_docs, _docs)
-def test_diff_then_resolve_equals_resolve(facts, edited):
-    assert resolve_facts(facts, diff_overrides(facts, edited)) == resolve_facts(
+def test_diff_then_resolve_equals_the_edited_document(facts, edited):
+    assert resolve_facts(facts, diff_overrides(facts, edited)) == _overlay(
         facts, edited
     )
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assets.services.preparation import assets_reprepare_prepared
+from merchant.responses import page
 from seeitnow.http import AppError, error_response, json_ok, parse_json_body
 from shops import services
 from shops.auth import shop_admin_required
@@ -83,17 +83,16 @@ def _parse_settings(data: dict[str, Any]) -> dict[str, Any]:
 def settings_page(request: HttpRequest) -> HttpResponse:
     """The Settings page; its form saves through /api/settings."""
     shop = request.shop
-    return render(
+    return page(
         request,
         "merchant/settings.html",
         {
-            "shop": shop,
             "plan": settings.PLANS.get(shop.plan, {}).get("name", shop.plan),
             "data": _settings_body(shop),
             "seen_at": shop_storefront_seen_at(shop=shop),
             "embedded": "host" in request.GET,
-            "api_key": settings.SHOPIFY_API_KEY,
         },
+        nav="settings",
     )
 
 

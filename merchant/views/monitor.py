@@ -19,9 +19,9 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from merchant.responses import page
 from renders.analytics import (
     CSV_HEADER,
     RUN_FILTER_STATUSES,
@@ -87,12 +87,15 @@ def monitor_page(request: HttpRequest) -> HttpResponse:
     form = RunFilterForm(request.GET)
     if not form.is_valid():
         context = _page_context(request, form=form, choices={}, statuses=[])
-        return render(request, "merchant/monitor.html", context, status=400)
+        return page(
+            request, "merchant/monitor.html", context, nav="monitor", status=400
+        )
     filters = form.filters()
     runs = Paginator(render_runs_filtered(shop=shop, filters=filters), RUNS_PER_PAGE)
-    page = runs.get_page(form.cleaned_data["page"] or 1)
+    runs_page = runs.get_page(form.cleaned_data["page"] or 1)
     rows = [
-        (run, render_run_state(run=run, has_variants=run.succeeded > 0)) for run in page
+        (run, render_run_state(run=run, has_variants=run.succeeded > 0))
+        for run in runs_page
     ]
     query = request.GET.copy()
     query.pop("page", None)
@@ -102,14 +105,14 @@ def monitor_page(request: HttpRequest) -> HttpResponse:
         filters=filters,
         choices=render_run_filter_choices(shop=shop),
         statuses=RUN_FILTER_STATUSES,
-        page=page,
+        page=runs_page,
         rows=rows,
         query=query.urlencode(),
         products=funnel_by_product(shop=shop, filters=filters),
         variants=funnel_by_variant(shop=shop, filters=filters),
         currency=order_currency(shop=shop),
     )
-    return render(request, "merchant/monitor.html", context)
+    return page(request, "merchant/monitor.html", context, nav="monitor")
 
 
 @require_GET
@@ -126,7 +129,7 @@ def run_page(request: HttpRequest, run_id: str) -> HttpResponse:
         facts_json=json.dumps(run["resolved_facts"], indent=2, ensure_ascii=False),
         pack_json=json.dumps(run["prompt_pack"], indent=2, ensure_ascii=False),
     )
-    return render(request, "merchant/run.html", context)
+    return page(request, "merchant/run.html", context, nav="monitor")
 
 
 @require_GET
