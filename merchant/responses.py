@@ -100,5 +100,7 @@ def product_detail_json(row: ProductRow) -> dict[str, Any]:
         "merchant_overrides": asset.merchant_overrides if asset else None,
         "resolved_facts": asset.resolved_facts if asset else None,
         "prompt_pack": asset.prompt_pack if asset else None,
-        "render_instructions": (asset.render_instructions or "") if asset else "",
+        "render_instructions": (asset.render_instructions_see_it_now or "")
+        if asset
+        else "",
     }

@@ -244,8 +244,15 @@ def test_facts_round_trip_stores_only_the_two_edited_fields_and_rebuilds_the_pac
         "dimensions_cm": {"h": 77.5},
         "material_profile": {"sheen": "gloss"},
     }
-    assert prepared.resolved_facts == facts
-    assert prepared.render_instructions == "Keep legs visible."
+    # The size class and its guardrail follow the new height (resolver); the rest
+    # is exactly what the merchant saw and edited.
+    derived = ("relative_scale", "scale_guardrails")
+    resolved = prepared.resolved_facts
+    assert {k: v for k, v in resolved.items() if k not in derived} == {
+        k: v for k, v in facts.items() if k not in derived
+    }
+    assert "77.5 cm high" in resolved["scale_guardrails"]
+    assert prepared.render_instructions_see_it_now == "Keep legs visible."
     assert prepared.prompt_pack != old_pack
     assert [v["id"] for v in prepared.prompt_pack["variants"]] == [
         f"V0{i}" for i in range(1, 9)
@@ -253,7 +260,7 @@ def test_facts_round_trip_stores_only_the_two_edited_fields_and_rebuilds_the_pac
     product = response.json()["product"]
     assert product["prompt_pack"] == prepared.prompt_pack
     assert product["merchant_overrides"] == prepared.merchant_overrides
-    assert product["resolved_facts"] == facts
+    assert product["resolved_facts"] == resolved
 
 
 @pytest.mark.parametrize(
@@ -301,7 +308,12 @@ def test_setting_an_enum_to_unknown_and_back_to_extracted_empties_the_diff(
     assert _save(client, auth, COMPLETE_FACTS).status_code == 200
     prepared.refresh_from_db()
     assert prepared.merchant_overrides is None
-    assert prepared.resolved_facts == COMPLETE_FACTS
+    # Everything back as extracted; the guardrail is rebuilt in code (resolver).
+    resolved = dict(prepared.resolved_facts)
+    assert resolved.pop("scale_guardrails").startswith("a small stool, 45 cm high")
+    assert resolved == {
+        k: v for k, v in COMPLETE_FACTS.items() if k != "scale_guardrails"
+    }
 
 
 def test_a_required_value_cannot_be_cleared(client, auth, prepared):

@@ -88,7 +88,14 @@ def test_clear_sets_a_value_back_to_null_and_diff_emits_it(extracted):
     edited["dimensions_cm"]["h"] = None
     diff = diff_overrides(extracted, edited)
     assert diff == {"dimensions_cm": {"h": CLEAR}}
-    assert resolve_and_validate(extracted, diff) == edited
+    resolved = resolve_and_validate(extracted, diff)
+    assert resolved["dimensions_cm"] == edited["dimensions_cm"]
+    # The size class and guardrail are rebuilt from what is left (80 x 4 cm).
+    assert resolved["relative_scale"]["class"] == "medium"
+    derived = ("relative_scale", "scale_guardrails")
+    assert {k: v for k, v in resolved.items() if k not in derived} == {
+        k: v for k, v in edited.items() if k not in derived
+    }
     # Clearing what is already unknown is no change at all.
     assert diff_overrides(edited, edited) == {}
 
