@@ -23,10 +23,12 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # `npm ci` installs exactly package-lock.json (and empties node_modules first, old
-# stamp included). Without npm the theme-check test is skipped, not failed.
+# stamp included). Without npm the theme-check test is skipped, not failed. Only
+# the runtime dependencies (theme check): Shopify CLI, a devDependency for
+# `shopify app dev`, comes with a plain `npm install`.
 $(NPM_STAMP): package.json package-lock.json
 	@if command -v npm >/dev/null; then \
-		npm ci --no-audit --no-fund && touch $(NPM_STAMP); \
+		npm ci --omit=dev --no-audit --no-fund && touch $(NPM_STAMP); \
 	else \
 		echo "npm not found: Shopify's theme check will be skipped"; \
 	fi

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django_q.tasks import schedule
 from assets.models import AssetStatus, ProductAsset
 from assets.pipeline.run import run_preparation
 from assets.services.preparation import asset_prepare
+from assets.services.status import assets_fail_stuck
 from seeitnow.logging import bind_request_id
 
 logger = logging.getLogger(__name__)
@@ -60,3 +61,18 @@ def retry_preparation_task(asset_id: str, request_id: str | None = None) -> str:
             return "skipped"
         asset_prepare(shop=asset.shop, product_id=asset.product_id)
         return "queued"
+
+
+def stuck_after_s() -> int:
+    """A preparation older than this is dead: q2 kills a task at Q_TASK_TIMEOUT_S
+    and re-delivers an unacknowledged one 60 s later (Q_CLUSTER `retry`)."""
+    return 2 * settings.Q_TASK_TIMEOUT_S + 60
+
+
+def fail_stuck_preparations(now: datetime | None = None) -> int:
+    """Scheduled: fail `preparing` assets whose task cannot still be running."""
+    now = now or timezone.now()
+    failed = assets_fail_stuck(older_than=now - timedelta(seconds=stuck_after_s()))
+    if failed:
+        logger.warning("%d stuck preparations failed", failed)
+    return failed

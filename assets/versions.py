@@ -53,3 +53,16 @@ def ensure_prompt_version() -> PromptVersion:
         except IntegrityError:
             continue
     raise RuntimeError("Could not settle the prompt version after 5 attempts.")
+
+
+def prompt_version_texts(*, version: int) -> dict[str, str]:
+    """The prompt-shaping texts a recorded version ran with, to read or rebuild it.
+
+    Raises PromptVersion.DoesNotExist for an unknown number and LookupError for a
+    row recorded before the snapshot kept the texts themselves.
+    """
+    row = PromptVersion.objects.get(version=version)
+    stored = (row.config_snapshot or {}).get("texts")
+    if not isinstance(stored, dict):
+        raise LookupError(f"prompt version {version} kept hashes only, no texts")
+    return dict(stored)

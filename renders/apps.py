@@ -9,8 +9,13 @@ class RendersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from renders.signals import delete_run_images_of_shop, register_schedules
+        from renders.signals import (
+            delete_run_images_of_shop,
+            record_order_lines,
+            register_schedules,
+        )
         from shops.models import Shop
+        from shops.signals import order_paid
 
         post_migrate.connect(
             register_schedules, sender=self, dispatch_uid="renders-schedules"
@@ -20,3 +25,4 @@ class RendersConfig(AppConfig):
             sender=Shop,
             dispatch_uid="renders-delete-run-images-of-shop",
         )
+        order_paid.connect(record_order_lines, dispatch_uid="renders-order-lines")

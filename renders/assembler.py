@@ -13,7 +13,7 @@ from typing import Any
 
 from PIL import Image
 
-from assets.prompts.texts import GLOBAL_RENDER_RULES
+from assets.prompts.texts import ASSEMBLY_TEMPLATE, GLOBAL_RENDER_RULES
 from seeitnow.ai.schema import VARIANT_IDS
 
 
@@ -52,10 +52,10 @@ def image_meta(data: bytes) -> dict[str, Any]:
 
 def assemble_prompt(*, product_context: str, variation: str) -> str:
     """Global render rules + product context + one variation, deterministically."""
-    return (
-        f"{GLOBAL_RENDER_RULES.rstrip()}\n\n"
-        f"Product context:\n{product_context.strip()}\n\n"
-        f"Variation:\n{variation.strip()}\n"
+    return ASSEMBLY_TEMPLATE.format(
+        rules=GLOBAL_RENDER_RULES.rstrip(),
+        product_context=product_context.strip(),
+        variation=variation.strip(),
     )
 
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import io
 import math
+import threading
 import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import pillow_heif
+from django.conf import settings
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 pillow_heif.register_heif_opener()
@@ -41,6 +43,12 @@ RATIOS: dict[str, float] = {
 # The widget computes ratio_value itself; allow rounding, refuse a wrong label.
 RATIO_VALUE_TOLERANCE = 0.02
 _EPS = 1e-6
+# A crop smaller than this on either side is not a room photo any more (a 1e-300
+# rectangle rounded to a 1x1 canonical image before this floor).
+MIN_CROP_SIDE_PX = 64
+# The pixel cap counts RGB pixels; a decoded image costs width x height x bands
+# bytes, so an RGBA image may have 3/4 of the cap's pixels.
+BUDGET_BANDS = 3
 
 
 class InvalidImage(ValueError):
@@ -120,6 +128,11 @@ def _check_crop_shape(crop: CropParams, width: int, height: int) -> None:
     mislead it. Allow the widget's rounding: 2 %, or one whole pixel per side.
     """
     crop_w, crop_h = crop.w * width, crop.h * height
+    if min(crop_w, crop_h) < MIN_CROP_SIDE_PX:
+        raise InvalidCropParams(
+            f"crop_rect_norm is {round(crop_w)}x{round(crop_h)} px; each side must "
+            f"be at least {MIN_CROP_SIDE_PX} px."
+        )
     ratio = RATIOS[crop.ratio_label]
     slack = max(RATIO_VALUE_TOLERANCE * crop_h * ratio, 1 + ratio)
     if abs(crop_w - crop_h * ratio) > slack:
@@ -157,20 +170,59 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
     except (UnidentifiedImageError, OSError) as exc:
         raise InvalidImage("Not a JPEG, PNG, WebP, HEIC or HEIF image") from exc
     width, height = image.size
-    if width < 1 or height < 1 or width * height > max_pixels:
+    if width < 1 or height < 1 or _decoded_size(image) > max_pixels * BUDGET_BANDS:
         raise InvalidImage(f"Image exceeds the limit of {max_pixels} pixels")
     return image
 
 
+def _decoded_size(image: Image.Image) -> int:
+    """Bytes of samples the decode allocates (a palette image with transparency
+    is expanded to RGBA)."""
+    bands = len(image.getbands())
+    if image.mode == "P":
+        bands = 4 if "transparency" in image.info else 3
+    return image.width * image.height * bands
+
+
+def _resizable(image: Image.Image) -> Image.Image:
+    """A mode that LANCZOS can resample: RGB, or RGBA when there is transparency.
+
+    RGB and RGBA (the usual photo and PNG) are kept as decoded: no full-size copy.
+    """
+    if image.mode in ("RGB", "RGBA"):
+        return image
+    has_alpha = image.mode in ("LA", "PA") or (
+        image.mode == "P" and "transparency" in image.info
+    )
+    return image.convert("RGBA" if has_alpha else "RGB")
+
+
 def _flatten(image: Image.Image) -> Image.Image:
-    """RGB with transparency composited on white (a black room would mislead)."""
-    if image.mode == "P" and "transparency" in image.info:
-        image = image.convert("RGBA")
-    if image.mode in ("RGBA", "LA", "PA"):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(background, rgba).convert("RGB")
-    return image if image.mode == "RGB" else image.convert("RGB")
+    """RGB with transparency composited on white (a black room would mislead).
+
+    Called on the canonical-size result, so the copies here are small.
+    """
+    if image.mode != "RGBA":
+        return image
+    flat = Image.new("RGB", image.size, (255, 255, 255))
+    flat.paste(image, mask=image.getchannel("A"))
+    return flat
+
+
+_slots_lock = threading.Lock()
+_slots: threading.BoundedSemaphore | None = None
+
+
+def _canonicalise_slots() -> threading.BoundedSemaphore:
+    """Process-wide: at most IMAGE_CANONICALISE_CONCURRENCY decodes at a time, so
+    N simultaneous uploads cannot each hold a full-size decode."""
+    global _slots
+    with _slots_lock:
+        if _slots is None:
+            _slots = threading.BoundedSemaphore(
+                max(1, settings.IMAGE_CANONICALISE_CONCURRENCY)
+            )
+        return _slots
 
 
 def canonicalise(
@@ -187,12 +239,15 @@ def canonicalise(
     """
     image = _open(data, max_pixels)
     try:
-        return _canonicalise(image, crop=crop, max_long_side=max_long_side)
+        with _canonicalise_slots():
+            return _canonicalise(image, crop=crop, max_long_side=max_long_side)
     except InvalidCropParams:
         raise
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         # Pillow reports truncated or corrupt data lazily, at decode time.
         raise InvalidImage("The image is truncated or corrupt") from exc
+    finally:
+        image.close()
 
 
 def _canonicalise(
@@ -227,7 +282,7 @@ def _canonicalise(
     )
     if orientation != 1:
         ImageOps.exif_transpose(image, in_place=True)
-    image = _flatten(image)
+    image = _resizable(image)
     decoded_w, decoded_h = image.size
     box = (
         crop.x * decoded_w,
@@ -248,6 +303,9 @@ def _canonicalise(
         result = image.crop((left, top, left + target[0], top + target[1]))
     else:
         result = image.resize(target, Image.Resampling.LANCZOS, box=box)
+    result = _flatten(result)
+    # Nothing of the upload's metadata (EXIF with GPS, comments, XMP) is kept.
+    result.info = {}
 
     out = io.BytesIO()
     params: dict[str, Any] = {"quality": JPEG_QUALITY}

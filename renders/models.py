@@ -224,3 +224,44 @@ class VariantResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.render_run_id} {self.variant_id}"
+
+
+class SeeItNowOrderLine(models.Model):
+    """A paid order line that carried a See It Now variant (the funnel's "ordered").
+
+    Only what the funnel needs: no customer, address or note of the order.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    shop = models.ForeignKey(
+        "shops.Shop",
+        on_delete=models.CASCADE,
+        related_name="see_it_now_order_lines",
+        db_column="shop_id",
+    )
+    order_id = models.CharField(max_length=64)
+    line_item_id = models.CharField(max_length=64)
+    product_id = models.CharField(max_length=64)
+    # The `_see_it_now_variant` line property: V01..V08, not Shopify's variant.
+    variant_id = models.CharField(max_length=8)
+    quantity = models.IntegerField()
+    price = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "see_it_now_order_lines"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop", "order_id", "line_item_id"],
+                name="see_it_now_order_lines_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1, price__gte=0),
+                name="see_it_now_order_lines_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Order {self.order_id} line {self.line_item_id}"

@@ -7,6 +7,7 @@ from typing import Any
 from django_q.models import Schedule
 
 from renders.models import RenderRun
+from renders.services.orders import order_lines_record
 from seeitnow import storage
 from seeitnow.storage import keys
 from shops.models import Shop
@@ -46,3 +47,8 @@ def delete_run_images_of_shop(
     run_ids = RenderRun.objects.filter(shop=instance).values_list("id", flat=True)
     for run_id in run_ids.iterator():
         storage.delete_prefix(keys.variant_prefix(run_id=run_id))
+
+
+def record_order_lines(sender: Any, shop: Shop, payload: dict, **kwargs: Any) -> None:
+    """shops.signals.order_paid: count the order's See It Now lines in the funnel."""
+    order_lines_record(shop=shop, payload=payload)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import uuid
 from typing import Any
 
@@ -40,13 +41,50 @@ def error_response(error: AppError) -> JsonResponse:
     return json_error(error.code, error.message, error.status, **error.extra)
 
 
+# No field the app reads needs more: ids are at most 20 digits.
+JSON_MAX_NUMBER_CHARS = 40
+
+
+def _parse_int(text: str) -> int:
+    if len(text) > JSON_MAX_NUMBER_CHARS:
+        raise ValueError("number too long")
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    value = float(text) if len(text) <= JSON_MAX_NUMBER_CHARS else math.inf
+    if not math.isfinite(value):
+        raise ValueError("number out of range")
+    return value
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def json_loads(data: bytes | str) -> Any:
+    """`json.loads` that raises ValueError (never anything else) for hostile input:
+    invalid UTF-8, numbers longer than JSON_MAX_NUMBER_CHARS (int() of thousands of
+    digits is quadratic, and Python refuses past 4,300), NaN/Infinity, nesting
+    deeper than the interpreter's recursion limit."""
+    try:
+        return json.loads(
+            data,
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+            parse_constant=_refuse_constant,
+        )
+    except RecursionError as exc:
+        raise ValueError("JSON nested too deeply") from exc
+
+
 def parse_json_body(request: HttpRequest) -> dict[str, Any]:
     """Decode a JSON object body; raises AppError `invalid_json` otherwise."""
     if not request.body:
         return {}
     try:
-        data = json.loads(request.body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json_loads(request.body)
+    except ValueError as exc:
         raise AppError("invalid_json", "Request body is not valid JSON.") from exc
     if not isinstance(data, dict):
         raise AppError("invalid_json", "Request body must be a JSON object.")

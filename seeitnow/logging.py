@@ -65,10 +65,31 @@ class RequestIdMiddleware:
             return response
 
 
+# Query parameters that are credentials: a session token in `id_token` stays
+# valid for a minute, and nothing signed belongs in a log.
+_SECRET_PARAM = re.compile(r"(?i)\b(id_token|hmac|signature|session)=[^&\s\"'#]*")
+_PLAIN_TYPES = (int, float, bool, type(None), dict, list, tuple)
+
+
+def scrub(text: str) -> str:
+    """`text` with the values of credential query parameters redacted."""
+    return _SECRET_PARAM.sub(r"\1=[redacted]", text)
+
+
 class RequestIdFilter(logging.Filter):
+    """Adds the request id and redacts credentials from the message and extras
+    (django.request passes the request, whose repr has the full query string;
+    runserver logs the request line)."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
             record.request_id = get_request_id()
+        record.msg, record.args = scrub(record.getMessage()), None
+        for key, value in list(record.__dict__.items()):
+            if key in _STANDARD_ATTRS or key.startswith("_"):
+                continue
+            if not isinstance(value, _PLAIN_TYPES):
+                setattr(record, key, scrub(str(value)))
         return True
 
 

@@ -231,6 +231,8 @@ FETCH_ALLOWED_HOSTS = env.list(
 # Only the test-suite turns this on, to fetch from its own server on 127.0.0.1.
 FETCH_ALLOW_HTTP_LOOPBACK_FOR_TESTS = False
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=50_000_000)
+# Room photos canonicalised at once per process (each may hold a full-size decode).
+IMAGE_CANONICALISE_CONCURRENCY = env.int("IMAGE_CANONICALISE_CONCURRENCY", default=2)
 ROOM_SESSION_TTL_HOURS = env.int("ROOM_SESSION_TTL_HOURS", default=24)
 
 # --- Shopify -----------------------------------------------------------------------

@@ -26,6 +26,30 @@ logger = logging.getLogger(__name__)
 
 PATCH_ID_TOKEN_PATH = "/auth/patch-id-token"
 DEV_SESSION_KEY = "dev_admin_shop"
+RETRY_HEADER = "X-Shopify-Retry-Invalid-Session-Request"
+
+
+def _is_fetch(request: HttpRequest) -> bool:
+    """A request made by page script rather than a document load.
+
+    The package bounces every token-less request through the patch-id-token
+    page, which a fetch would follow into HTML it cannot use.
+    """
+    return (
+        request.path.startswith("/api/")
+        or "Authorization" in request.headers
+        or "application/json" in request.headers.get("Accept", "")
+    )
+
+
+def _unauthorized() -> HttpResponse:
+    """Shopify's answer to a fetch with a missing or bad token: App Bridge sees
+    the retry header and repeats the request with a fresh token."""
+    response = json_error(
+        "unauthorized", "Session token is missing, invalid or expired.", 401
+    )
+    response[RETRY_HEADER] = "1"
+    return response
 
 
 def _dev_login_shop(request: HttpRequest) -> Shop | None:
@@ -82,6 +106,8 @@ def shop_admin_required(view: Callable) -> Callable:
         verification = shopify.verify_app_home(request, patch_path=PATCH_ID_TOKEN_PATH)
         if not verification.ok:
             logger.info("admin request refused: %s", verification.code)
+            if _is_fetch(request):
+                return _unauthorized()
             return verification.response
         try:
             shop = _authenticated_shop(verification)
@@ -156,6 +182,7 @@ def app_proxy_required(
                 if allowlist:
                     require_allowlisted(shop)
                 request.shop = shop
+                services.shop_mark_storefront_seen(shop=shop)
                 response = view(request, *args, **kwargs)
             except AppError as exc:
                 response = error_response(exc)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -81,10 +82,35 @@ def usage_daily_series(
     return series
 
 
-def shop_prompt_addition(*, shop: Shop) -> str:
-    """The shop-level text appended to every prompt pack build ("" when unset)."""
+# How long after its last storefront request the app block counts as live.
+STOREFRONT_SEEN_TTL_S = 7 * 24 * 3600
+
+
+def shop_settings(*, shop: Shop) -> dict[str, Any]:
+    """The shop's `settings_json` as a dict ({} when unset or unreadable)."""
     try:
         data = json.loads(shop.settings_json or "{}")
     except json.JSONDecodeError:
-        return ""
-    return str(data.get("prompt_addition") or "") if isinstance(data, dict) else ""
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def shop_prompt_addition(*, shop: Shop) -> str:
+    """The shop-level text appended to every prompt pack build ("" when unset)."""
+    return str(shop_settings(shop=shop).get("prompt_addition") or "")
+
+
+def shop_auto_reprepare(*, shop: Shop) -> bool:
+    """Whether a product edit in Shopify re-prepares the product (default on)."""
+    return shop_settings(shop=shop).get("auto_reprepare", True) is not False
+
+
+def storefront_seen_key(*, shop: Shop) -> str:
+    """The shared-cache key holding the shop's last verified App Proxy request."""
+    return f"storefront-seen:{shop.pk}"
+
+
+def shop_storefront_seen_at(*, shop: Shop) -> datetime | None:
+    """When the storefront last reached the app (within STOREFRONT_SEEN_TTL_S)."""
+    seen = cache.get(storefront_seen_key(shop=shop))
+    return datetime.fromisoformat(seen) if seen else None

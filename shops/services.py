@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,7 +17,13 @@ from seeitnow.storage import keys
 from shops import shopify
 from shops.ids import gid_numeric
 from shops.models import Plan, Session, Shop
-from shops.selectors import plan_for_subscription_name, plan_quotas
+from shops.selectors import (
+    STOREFRONT_SEEN_TTL_S,
+    plan_for_subscription_name,
+    plan_quotas,
+    shop_settings,
+    storefront_seen_key,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -262,3 +270,42 @@ def billing_change_plan(*, shop: Shop, plan: str) -> str | None:
         raise AppError(
             "billing_failed", "Shopify refused the plan change.", 502
         ) from exc
+
+
+PROMPT_ADDITION_MAX_CHARS = 1000
+
+
+def shop_update_settings(
+    *,
+    shop: Shop,
+    prompt_addition: str | None = None,
+    auto_reprepare: bool | None = None,
+) -> Shop:
+    """Store the merchant's settings (None leaves a value as it is).
+
+    Raises AppError `invalid_settings` (400, with `field`) and stores nothing when
+    the prompt addition is longer than PROMPT_ADDITION_MAX_CHARS.
+    """
+    data = shop_settings(shop=shop)
+    if prompt_addition is not None:
+        prompt_addition = prompt_addition.strip()
+        if len(prompt_addition) > PROMPT_ADDITION_MAX_CHARS:
+            raise AppError(
+                "invalid_settings",
+                f"The prompt addition is limited to {PROMPT_ADDITION_MAX_CHARS} "
+                "characters.",
+                400,
+                field="prompt_addition",
+            )
+        data["prompt_addition"] = prompt_addition
+    if auto_reprepare is not None:
+        data["auto_reprepare"] = auto_reprepare
+    shop.settings_json = json.dumps(data, sort_keys=True)
+    shop.save(update_fields=["settings_json"])
+    return shop
+
+
+def shop_mark_storefront_seen(*, shop: Shop, now: datetime | None = None) -> None:
+    """Remember a verified storefront request: the app block is live on the theme."""
+    seen = (now or timezone.now()).isoformat()
+    cache.set(storefront_seen_key(shop=shop), seen, timeout=STOREFRONT_SEEN_TTL_S)

@@ -6,7 +6,7 @@ import logging
 
 from shops import services
 from shops.models import Shop
-from shops.signals import product_updated
+from shops.signals import order_paid, product_deleted, product_updated
 
 logger = logging.getLogger(__name__)
 
@@ -27,3 +27,17 @@ def product_updated_task(shop_id: str, product: dict) -> None:
     if shop is None:
         return
     product_updated.send(sender=Shop, shop=shop, payload=product)
+
+
+def product_deleted_task(shop_id: str, product_id: str) -> None:
+    """Announce a products/delete; assets retires the product's asset."""
+    shop = Shop.objects.filter(pk=shop_id, uninstalled_at=None).first()
+    if shop is not None:
+        product_deleted.send(sender=Shop, shop=shop, product_id=product_id)
+
+
+def order_paid_task(shop_id: str, order: dict) -> None:
+    """Announce an orders/paid payload (attribution is a higher app's business)."""
+    shop = Shop.objects.filter(pk=shop_id, uninstalled_at=None).first()
+    if shop is not None:
+        order_paid.send(sender=Shop, shop=shop, payload=order)

@@ -26,6 +26,7 @@ SAMPLE_FACTS: dict[str, Any] = {
     "identity": {
         "title": "Oak side table",
         "product_kind": "side table",
+        "visual_description": "Round oak top on three tapered legs, oiled.",
         "category_path": ["furniture", "tables"],
         "style_cues": ["scandinavian"],
     },

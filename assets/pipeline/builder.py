@@ -8,11 +8,16 @@ from assets.prompts.texts import BUILDER_INSTRUCTIONS
 from seeitnow.ai.base import AIError, AIProvider
 from seeitnow.ai.rules import (
     MERCHANT_SECTION_HEADER,
+    cropping_rule_for,
     material_rules_text,
-    scale_guardrails_text,
+    scale_guardrail_for,
     variant_intents_text,
 )
 from seeitnow.ai.schema import PromptPack
+
+SCALE_LINE = "Relative scale: {guardrail}"
+FRAMING_LINE = "Framing: {rule}."
+APPEARANCE_LINE = "Appearance: {description}"
 
 
 def build_context(
@@ -23,12 +28,12 @@ def build_context(
 ) -> str:
     """The user-side text of the builder call, deterministic for given inputs."""
     material = resolved_facts.get("material_profile", {}).get("primary")
-    scale_class = resolved_facts.get("relative_scale", {}).get("class")
     sections = [
         "Resolved product facts (JSON):\n"
         + json.dumps(resolved_facts, indent=2, sort_keys=True, ensure_ascii=False),
-        "Material rules:\n" + material_rules_text(material),
-        "Scale guardrails:\n" + scale_guardrails_text(scale_class),
+        "Material rules (this product's material):\n" + material_rules_text(material),
+        "Scale guardrail (computed from the facts; the app adds it to every "
+        "variation as is):\n" + scale_guardrail_for(resolved_facts),
         "Variant intents (write exactly these eight, in this order):\n"
         + variant_intents_text(),
     ]
@@ -41,6 +46,35 @@ def build_context(
         # Last, so the local builder can find it and an LLM reads it as overriding.
         sections.append(MERCHANT_SECTION_HEADER + "\n" + "\n".join(merchant))
     return "\n\n".join(sections)
+
+
+def with_fixed_lines(pack: PromptPack, *, resolved_facts: dict) -> PromptPack:
+    """`pack` with the lines the app owns, added where the model left them out.
+
+    The scale guardrail, the framing rule (from `cropping_policy`) and the visual
+    description are facts, not the model's to paraphrase: each variation ends with
+    `Relative scale: {guardrail}` verbatim, the product context carries the rest.
+    """
+    scale_line = SCALE_LINE.format(guardrail=scale_guardrail_for(resolved_facts))
+    policy = resolved_facts.get("render_behavior", {}).get("cropping_policy")
+    context_lines = [pack.product_context.strip()]
+    description = (
+        resolved_facts.get("identity", {}).get("visual_description") or ""
+    ).strip()
+    if description and description not in pack.product_context:
+        context_lines.insert(0, APPEARANCE_LINE.format(description=description))
+    framing = FRAMING_LINE.format(rule=cropping_rule_for(policy))
+    if framing not in pack.product_context:
+        context_lines.append(framing)
+    variants = []
+    for variant in pack.variants:
+        text = variant.variation.strip()
+        if scale_line not in text:
+            text = f"{text}\n{scale_line}"
+        variants.append({"id": variant.id, "variation": text})
+    return PromptPack.model_validate(
+        {"product_context": "\n".join(context_lines), "variants": variants}
+    )
 
 
 def build_prompt_pack(
@@ -63,4 +97,4 @@ def build_prompt_pack(
     )
     if not isinstance(pack, PromptPack):
         raise AIError("ai_bad_response", "the prompt builder returned no pack")
-    return pack
+    return with_fixed_lines(pack, resolved_facts=resolved_facts)

@@ -7,7 +7,17 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from seeitnow.ai.rules import relative_scale_for, scale_guardrail_for
 from seeitnow.ai.schema import ProductPlacementFacts
+
+# An override value that sets a field back to null (unknown). A plain None in
+# overrides means "no override" (keep the extracted value), so clearing needs
+# its own marker; it keeps merchant_overrides a sparse JSON diff.
+CLEAR: dict[str, bool] = {"$clear": True}
+
+
+def is_clear(value: Any) -> bool:
+    return value == CLEAR
 
 
 class OverrideError(ValueError):
@@ -20,10 +30,14 @@ class OverrideError(ValueError):
 
 
 def resolve_facts(extracted: dict, overrides: dict | None) -> dict:
-    """Deep merge: dicts recursively, lists and scalars replaced, None keeps."""
+    """Deep merge: dicts recursively, lists and scalars replaced, None keeps,
+    CLEAR sets null."""
     result = copy.deepcopy(extracted)
     for key, value in (overrides or {}).items():
         if value is None:
+            continue
+        if is_clear(value):
+            result[key] = None
             continue
         current = result.get(key)
         if isinstance(value, dict) and isinstance(current, dict):
@@ -34,11 +48,15 @@ def resolve_facts(extracted: dict, overrides: dict | None) -> dict:
 
 
 def diff_overrides(extracted: dict, edited: dict) -> dict:
-    """The sparse diff that turns `extracted` into `edited` under resolve_facts."""
+    """The sparse diff that turns `extracted` into `edited` under resolve_facts;
+    a None in `edited` where `extracted` has a value becomes CLEAR."""
     diff: dict[str, Any] = {}
     for key, value in edited.items():
         current = extracted.get(key)
-        if isinstance(value, dict) and isinstance(current, dict):
+        if value is None:
+            if current is not None or key not in extracted:
+                diff[key] = dict(CLEAR)
+        elif isinstance(value, dict) and isinstance(current, dict):
             nested = diff_overrides(current, value)
             if nested:
                 diff[key] = nested
@@ -62,6 +80,12 @@ def _check(model: type[BaseModel], diff: dict, prefix: str) -> None:
         if value is None:
             continue
         annotation = info.annotation
+        if is_clear(value):
+            try:
+                TypeAdapter(annotation).validate_python(None)
+            except ValidationError as exc:
+                raise OverrideError(path, "cannot be cleared: pick a value") from exc
+            continue
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             if not isinstance(value, dict):
                 raise OverrideError(path, "must be an object")
@@ -89,8 +113,31 @@ def resolve_and_validate(extracted: dict, overrides: dict | None) -> dict:
     validate_overrides(overrides or {})
     resolved = resolve_facts(extracted, overrides)
     try:
-        return ProductPlacementFacts.model_validate(resolved).model_dump()
+        facts = ProductPlacementFacts.model_validate(resolved).model_dump()
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(root)"
         raise OverrideError(where, first["msg"]) from exc
+    return with_scale_guardrail(facts, overrides or {})
+
+
+def with_scale_guardrail(facts: dict, overrides: dict) -> dict:
+    """`facts` with its size class and scale guardrail derived in code.
+
+    A merchant who corrects the dimensions or the kind but not the class gets the
+    class those facts call for; the guardrail is always rebuilt from the result,
+    so it can never contradict the dimensions it sits next to.
+    """
+    class_set = "class" in (overrides.get("relative_scale") or {})
+    size_edited = "dimensions_cm" in overrides or "product_kind" in (
+        overrides.get("identity") or {}
+    )
+    if size_edited and not class_set:
+        dims = [v for v in facts["dimensions_cm"].values() if v is not None and v > 0]
+        facts["relative_scale"]["class"] = relative_scale_for(
+            max(dims) if dims else None,
+            kind=facts["identity"]["product_kind"],
+            text=facts["identity"]["title"],
+        )
+    facts["scale_guardrails"] = scale_guardrail_for(facts)
+    return facts

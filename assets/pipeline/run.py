@@ -26,6 +26,7 @@ from assets.services.status import asset_enable, asset_mark_failed, asset_mark_r
 from assets.versions import ensure_prompt_version
 from seeitnow import storage
 from seeitnow.ai import AIError, ImageInput, get_provider
+from seeitnow.logging import get_request_id
 from seeitnow.storage import keys
 from shops.catalog import CatalogProduct, get_catalog
 from shops.quota import usage_count_preparation
@@ -34,6 +35,10 @@ from shops.selectors import shop_prompt_addition
 logger = logging.getLogger(__name__)
 
 EXTRACTOR_IMAGE_SIDE = 1024
+UNEXPECTED_FAILURE = (
+    "Preparation failed unexpectedly. Try again; if it keeps failing, contact "
+    "support with reference {request_id}."
+)
 
 
 class PreparationError(Exception):
@@ -52,7 +57,18 @@ class PreparationOutcome:
 
 
 def _image_input(data: bytes, *, max_side: int) -> ImageInput:
-    """A JPEG (or PNG when transparent) no larger than max_side, for the extractor."""
+    """A JPEG (or PNG when transparent) no larger than max_side, for the extractor.
+
+    Raises PreparationError for bytes that are not a decodable image.
+    """
+    try:
+        return _encode_for_extractor(data, max_side=max_side)
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        # UnidentifiedImageError is an OSError; truncated data fails at load.
+        raise PreparationError("A product image could not be read.") from exc
+
+
+def _encode_for_extractor(data: bytes, *, max_side: int) -> ImageInput:
     with Image.open(io.BytesIO(data)) as image:
         image.thumbnail((max_side, max_side))
         has_alpha = image.mode in ("RGBA", "LA") or "transparency" in image.info
@@ -157,7 +173,7 @@ def run_preparation(*, asset_id: object) -> PreparationOutcome:
         pack = build_prompt_pack(
             provider=provider,
             resolved_facts=resolved,
-            product_instructions=asset.render_instructions or "",
+            product_instructions=asset.render_instructions_see_it_now or "",
             shop_instructions=shop_prompt_addition(shop=asset.shop),
         ).model_dump(mode="json")
         logger.info("prompt pack built", extra={**log, "stage": "build-complete"})
@@ -179,6 +195,19 @@ def run_preparation(*, asset_id: object) -> PreparationOutcome:
             },
         )
         return PreparationOutcome(asset=asset, retryable=exc.retryable)
+    except Exception:
+        # A bug or an unforeseen input must not leave the asset `preparing` for
+        # good (re-prepare refuses that state): fail it with a generic message the
+        # support team can find by request id; the traceback goes to the log.
+        request_id = get_request_id()
+        logger.exception(
+            "preparation crashed", extra={**log, "stage": "prepare-crashed"}
+        )
+        asset = asset_mark_failed(
+            asset=asset,
+            error_message=UNEXPECTED_FAILURE.format(request_id=request_id),
+        )
+        return PreparationOutcome(asset=asset)
 
     asset = asset_mark_ready(
         asset=asset,

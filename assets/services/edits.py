@@ -7,7 +7,11 @@ from django.utils import timezone
 from assets.models import PrepStrategy, ProductAsset
 from assets.pipeline.builder import build_prompt_pack
 from assets.pipeline.cutout import CutoutError, validate_manual_cutout
-from assets.pipeline.resolver import OverrideError, resolve_and_validate
+from assets.pipeline.resolver import (
+    OverrideError,
+    diff_overrides,
+    resolve_and_validate,
+)
 from assets.versions import ensure_prompt_version
 from seeitnow import storage
 from seeitnow.ai import AIError, get_provider
@@ -17,10 +21,37 @@ from shops.models import Shop
 from shops.selectors import shop_prompt_addition
 
 
-def asset_set_overrides(
-    *, shop: Shop, asset: ProductAsset, overrides: dict
+def asset_save_facts(
+    *,
+    shop: Shop,
+    asset: ProductAsset,
+    facts: dict,
+    render_instructions: str | None = None,
 ) -> ProductAsset:
-    """Store the merchant's sparse diff, re-resolve and rebuild the prompt pack.
+    """Store the facts the merchant edited as their diff from the extracted ones.
+
+    Raises as asset_set_overrides.
+    """
+    if not isinstance(facts, dict):
+        raise AppError("invalid_overrides", "facts must be an object.", 400)
+    overrides = diff_overrides(asset.extracted_facts or {}, facts)
+    return asset_set_overrides(
+        shop=shop,
+        asset=asset,
+        overrides=overrides,
+        render_instructions=render_instructions,
+    )
+
+
+def asset_set_overrides(
+    *,
+    shop: Shop,
+    asset: ProductAsset,
+    overrides: dict,
+    render_instructions: str | None = None,
+) -> ProductAsset:
+    """Store the merchant's sparse diff, re-resolve and rebuild the prompt pack;
+    `render_instructions`, when given, replaces the product's instructions.
 
     Raises AppError `invalid_overrides` (nothing stored) or `not_prepared`.
     """
@@ -34,11 +65,16 @@ def asset_set_overrides(
         resolved = resolve_and_validate(asset.extracted_facts, overrides)
     except OverrideError as exc:
         raise AppError("invalid_overrides", str(exc), 400, field=exc.field) from exc
+    instructions = (
+        asset.render_instructions_see_it_now or ""
+        if render_instructions is None
+        else render_instructions.strip()
+    )
     try:
         pack = build_prompt_pack(
             provider=get_provider(),
             resolved_facts=resolved,
-            product_instructions=asset.render_instructions or "",
+            product_instructions=instructions,
             shop_instructions=shop_prompt_addition(shop=shop),
         )
     except AIError as exc:
@@ -50,6 +86,7 @@ def asset_set_overrides(
     version = ensure_prompt_version()
     ProductAsset.objects.filter(pk=asset.pk).update(
         merchant_overrides=overrides or None,
+        render_instructions_see_it_now=instructions or None,
         resolved_facts=resolved,
         prompt_pack=pack.model_dump(mode="json"),
         prompt_pack_version=version.version,

@@ -8,7 +8,11 @@ from django_q.tasks import async_task
 
 from assets.fingerprints import source_fingerprint, source_fingerprint_of_record
 from assets.models import AssetStatus, ProductAsset
-from assets.selectors import asset_default_for_product, assets_outdated
+from assets.selectors import (
+    asset_default_for_product,
+    assets_by_product,
+    assets_outdated,
+)
 from assets.services.status import (
     InvalidTransition,
     asset_mark_preparing,
@@ -17,9 +21,10 @@ from assets.services.status import (
 from seeitnow.ai import get_provider
 from seeitnow.http import AppError
 from seeitnow.logging import get_request_id
-from shops.catalog import CatalogProduct
+from shops.catalog import MAX_PAGE, CatalogProduct, get_catalog
 from shops.ids import product_id_numeric
 from shops.models import Shop
+from shops.selectors import shop_auto_reprepare
 
 S = AssetStatus
 # The q2 task that runs a preparation; named, so queueing never imports the run.
@@ -133,11 +138,24 @@ def assets_reprepare_outdated(*, shop: Shop) -> dict[str, list]:
     return assets_prepare_batch(shop=shop, product_ids=ids)
 
 
+def assets_reprepare_prepared(*, shop: Shop) -> dict[str, list]:
+    """Re-prepare every ready or live product, e.g. after the shop's prompt
+    addition changed (it shapes every prompt pack but not the prompt version)."""
+    ids = ProductAsset.objects.filter(
+        shop=shop, is_default=True, status__in=(S.READY, S.LIVE)
+    ).order_by("product_id")
+    ids = ids.values_list("product_id", flat=True)
+    return assets_prepare_batch(shop=shop, product_ids=list(ids))
+
+
 def asset_refresh_from_product_update(*, shop: Shop, payload: dict) -> bool:
     """products/update webhook: re-prepare when the image or the text changed.
 
-    Returns True when a re-preparation was queued.
+    Returns True when a re-preparation was queued; never when the merchant turned
+    "auto re-prepare on product edits" off.
     """
+    if not shop_auto_reprepare(shop=shop):
+        return False
     product_id = product_id_numeric(payload.get("id"))
     if product_id is None:
         return False
@@ -162,3 +180,33 @@ def asset_refresh_from_product_update(*, shop: Shop, payload: dict) -> bool:
         return False
     asset_prepare(shop=shop, product_id=product_id)
     return True
+
+
+# "Prepare all" walks at most this many catalog products per click, so one click
+# never queues more than a worker pool gets through in a sitting.
+PREPARE_ALL_LIMIT = 250
+
+
+def assets_prepare_unprepared(
+    *, shop: Shop, limit: int = PREPARE_ALL_LIMIT
+) -> dict[str, list]:
+    """Queue every catalog product never prepared, up to `limit` of them.
+
+    Returns `{"queued", "skipped"}` as assets_prepare_batch; raises the catalog's
+    AppError.
+    """
+    catalog = get_catalog(shop)
+    cursor: str | None = None
+    chosen: list[str] = []
+    while len(chosen) < limit:
+        page = catalog.list_products(cursor=cursor, limit=MAX_PAGE)
+        known = assets_by_product(shop=shop, product_ids=[p.id for p in page.products])
+        for product in page.products:
+            asset = known.get(product.id)
+            if asset is None or asset.status == S.UNPREPARED:
+                asset_register(shop=shop, product=product)
+                chosen.append(product.id)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    return assets_prepare_batch(shop=shop, product_ids=chosen[:limit])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -132,15 +134,52 @@ def asset_go_live(*, asset: ProductAsset) -> ProductAsset:
     return asset
 
 
-def asset_go_offline(*, asset: ProductAsset) -> ProductAsset:
-    """live → ready and remove the storefront tag. Raises InvalidTransition."""
+@dataclass(frozen=True)
+class OfflineResult:
+    """The asset, now offline, and what the merchant should know about the tag."""
+
+    asset: ProductAsset
+    warning: str | None = None
+
+
+TAG_LINGERS = (
+    "The storefront tag could not be removed ({reason}). The product is off the "
+    "storefront anyway; disable it again later to remove the tag."
+)
+
+
+def asset_go_offline(*, asset: ProductAsset) -> OfflineResult:
+    """live → ready and remove the storefront tag. Raises InvalidTransition.
+
+    A failed tag call does not undo the change; it comes back as the warning.
+    """
     asset = asset_disable(asset=asset)
     try:
         get_catalog(asset.shop).remove_tags(
             asset.product_id, [settings.SHOPIFY_LIVE_TAG]
         )
-    except AppError:
+    except AppError as exc:
         # Offline is what matters: the storefront refuses renders of a ready
         # product even while the tag lingers.
         logger.warning("could not remove the live tag of %s", asset.product_id)
-    return asset
+        return OfflineResult(asset, TAG_LINGERS.format(reason=exc.message))
+    return OfflineResult(asset)
+
+
+STUCK_MESSAGE = "Preparation did not finish in time. Try again."
+
+
+def assets_fail_stuck(*, older_than: datetime) -> int:
+    """Fail `preparing` assets not touched since `older_than` (a worker died or
+    the task timed out, so nothing else will ever move them). Returns how many."""
+    failed = 0
+    stuck = ProductAsset.objects.filter(
+        status=S.PREPARING, updated_at__lt=older_than
+    ).only("pk")
+    for asset in stuck:
+        try:
+            asset_mark_failed(asset=asset, error_message=STUCK_MESSAGE)
+        except InvalidTransition:
+            continue  # finished meanwhile
+        failed += 1
+    return failed

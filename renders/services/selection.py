@@ -25,7 +25,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from renders.assembler import PromptPackInvalid, assemble_prompts
 from renders.inputs import SelectInput
 from renders.models import RenderJob, RoomSession, VariantResult, VariantStatus
 from renders.renderer import VARIANT_GRACE_S
@@ -73,17 +72,10 @@ def _selected_variant(
 
 
 def _upscale(*, result: VariantResult, timeout_s: float) -> tuple[bytes, str]:
-    run = result.render_run
     provider = get_provider()
     data = storage.read(result.output_image_key, max_bytes=settings.FETCH_MAX_BYTES)
-    try:
-        prompt = assemble_prompts(prompt_pack=run.prompt_pack_json)[result.variant_id]
-    except (PromptPackInvalid, KeyError):
-        prompt = ""
     upscaled = provider.upscale(
-        image=ImageInput(data=data, mime_type="image/jpeg"),
-        prompt=prompt,
-        timeout_s=timeout_s,
+        image=ImageInput(data=data, mime_type="image/jpeg"), timeout_s=timeout_s
     )
     return upscaled, provider.model_for("upscale")
 

@@ -8,6 +8,10 @@ from datetime import datetime
 
 from seeitnow.ai.schema import ProductPlacementFacts, PromptPack
 
+# Both text models (extractor and builder) run near-deterministic: the same listing
+# should give the same facts and prompts, not creative variety.
+TEXT_TEMPERATURE = 0.2
+
 AI_ERROR_CODES = frozenset(
     {
         "ai_timeout",
@@ -107,5 +111,8 @@ class AIProvider(ABC):
         """Composite the product into the room; JPEG bytes; raises AIError."""
 
     @abstractmethod
-    def upscale(self, *, image: ImageInput, prompt: str, timeout_s: float) -> bytes:
-        """A higher-resolution JPEG of the same composition; raises AIError."""
+    def upscale(self, *, image: ImageInput, timeout_s: float) -> bytes:
+        """A higher-resolution JPEG of the same composition; raises AIError.
+
+        No render brief goes with it: a placement brief invites a re-composition.
+        """

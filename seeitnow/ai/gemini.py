@@ -21,8 +21,20 @@ from google.genai import errors, types
 from PIL import Image, UnidentifiedImageError
 from pydantic import BaseModel, ValidationError
 
-from seeitnow.ai.base import AIError, AIProvider, ImageInput, ProductText, UploadedFile
-from seeitnow.ai.schema import ProductPlacementFacts, PromptPack
+from seeitnow.ai.base import (
+    TEXT_TEMPERATURE,
+    AIError,
+    AIProvider,
+    ImageInput,
+    ProductText,
+    UploadedFile,
+)
+from seeitnow.ai.rules import UPSCALE_INSTRUCTION
+from seeitnow.ai.schema import (
+    ProductPlacementFacts,
+    PromptPack,
+    response_json_schema,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -48,12 +60,6 @@ REFUSAL_FINISH_REASONS = frozenset(
         "IMAGE_PROHIBITED_CONTENT",
         "IMAGE_RECITATION",
     }
-)
-UPSCALE_INSTRUCTION = (
-    "Re-render this exact image at a higher resolution. Enhance sharpness and "
-    "fine detail only. Do not move, add, remove, restyle or recolour anything; "
-    "keep the composition, framing, perspective, lighting and every object exactly "
-    "as they are. Return only the image."
 )
 
 
@@ -209,16 +215,16 @@ class GeminiProvider(AIProvider):
         )
         return _first_image_as_jpeg(response, what=f"render {variant_id}")
 
-    def upscale(self, *, image: ImageInput, prompt: str, timeout_s: float) -> bytes:
+    def upscale(self, *, image: ImageInput, timeout_s: float) -> bytes:
         """The same composition at 2K through the upscale model; raises AIError."""
-        text = UPSCALE_INSTRUCTION
-        if prompt:
-            text = f"{text}\n\nThe image was made from this brief:\n{prompt}"
         with Image.open(io.BytesIO(image.data)) as im:
             aspect_ratio = _nearest_aspect_ratio(*im.size)
         response = self._generate_within(
             model=settings.GEMINI_UPSCALE_MODEL,
-            contents=[_image_part(image), types.Part.from_text(text=text)],
+            contents=[
+                _image_part(image),
+                types.Part.from_text(text=UPSCALE_INSTRUCTION),
+            ],
             image_config=types.ImageConfig(aspect_ratio=aspect_ratio, image_size="2K"),
             timeout_s=timeout_s,
         )
@@ -239,6 +245,7 @@ class GeminiProvider(AIProvider):
         # JSON Schema field is the one the Developer API accepts for them.
         config = types.GenerateContentConfig(
             system_instruction=instructions,
+            temperature=TEXT_TEMPERATURE,
             response_mime_type="application/json",
             response_json_schema=response_json_schema(schema),
         )
@@ -343,47 +350,6 @@ class GeminiProvider(AIProvider):
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._api_key, "[redacted]") if self._api_key else text
-
-
-def response_json_schema(model: type[BaseModel]) -> dict:
-    """`model`'s JSON Schema cut to the keywords Gemini's `responseJsonSchema` takes.
-
-    Every property is required, so the model writes each field (empty or
-    "unknown" rather than absent); defaults and string lengths, which the API
-    does not take, are left to our own validation of the answer.
-    """
-    return _json_schema_subset(model.model_json_schema(by_alias=True))
-
-
-# What the Developer API documents for responseJsonSchema; anything else is refused.
-JSON_SCHEMA_KEYWORDS = frozenset(
-    {
-        "$id", "$defs", "$ref", "$anchor", "type", "format", "title",
-        "description", "enum", "items", "prefixItems", "minItems", "maxItems",
-        "minimum", "maximum", "anyOf", "oneOf", "properties",
-        "additionalProperties", "required", "propertyOrdering",
-    }
-)  # fmt: skip
-
-
-def _json_schema_subset(node: dict) -> dict:
-    if "$ref" in node:
-        # A $ref admits no sibling keywords but other `$` ones.
-        return {k: v for k, v in node.items() if k.startswith("$")}
-    out: dict = {}
-    for key, value in node.items():
-        if key not in JSON_SCHEMA_KEYWORDS:
-            continue
-        if key in ("properties", "$defs"):
-            value = {name: _json_schema_subset(sub) for name, sub in value.items()}
-        elif key in ("items", "additionalProperties") and isinstance(value, dict):
-            value = _json_schema_subset(value)
-        elif key in ("anyOf", "oneOf", "prefixItems"):
-            value = [_json_schema_subset(sub) for sub in value]
-        out[key] = value
-    if "properties" in out:
-        out["required"] = list(out["properties"])
-    return out
 
 
 def _image_part(image: ImageInput) -> types.Part:

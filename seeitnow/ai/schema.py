@@ -68,6 +68,9 @@ class _Strict(BaseModel):
 class Identity(_Strict):
     title: str
     product_kind: str
+    # What the product looks like (shape, colour, finish, details), for the image
+    # model; empty in facts stored before it existed.
+    visual_description: str = ""
     category_path: list[str] = Field(default_factory=list)
     style_cues: list[str] = Field(default_factory=list)
 
@@ -196,3 +199,44 @@ class PromptPack(_Strict):
                 + "; ".join(details)
             )
         return self
+
+
+def response_json_schema(model: type[BaseModel]) -> dict:
+    """`model`'s JSON Schema cut to the keywords Gemini's `responseJsonSchema` takes.
+
+    Every property is required, so the model writes each field (empty or
+    "unknown" rather than absent); defaults and string lengths, which the API
+    does not take, are left to our own validation of the answer.
+    """
+    return _json_schema_subset(model.model_json_schema(by_alias=True))
+
+
+# What the Developer API documents for responseJsonSchema; anything else is refused.
+JSON_SCHEMA_KEYWORDS = frozenset(
+    {
+        "$id", "$defs", "$ref", "$anchor", "type", "format", "title",
+        "description", "enum", "items", "prefixItems", "minItems", "maxItems",
+        "minimum", "maximum", "anyOf", "oneOf", "properties",
+        "additionalProperties", "required", "propertyOrdering",
+    }
+)  # fmt: skip
+
+
+def _json_schema_subset(node: dict) -> dict:
+    if "$ref" in node:
+        # A $ref admits no sibling keywords but other `$` ones.
+        return {k: v for k, v in node.items() if k.startswith("$")}
+    out: dict = {}
+    for key, value in node.items():
+        if key not in JSON_SCHEMA_KEYWORDS:
+            continue
+        if key in ("properties", "$defs"):
+            value = {name: _json_schema_subset(sub) for name, sub in value.items()}
+        elif key in ("items", "additionalProperties") and isinstance(value, dict):
+            value = _json_schema_subset(value)
+        elif key in ("anyOf", "oneOf", "prefixItems"):
+            value = [_json_schema_subset(sub) for sub in value]
+        out[key] = value
+    if "properties" in out:
+        out["required"] = list(out["properties"])
+    return out

@@ -27,6 +27,10 @@ class ProxyVerification:
 
 def verify_app_proxy(request: HttpRequest) -> ProxyVerification:
     """Signature over all query parameters, timestamp within 90 s, one valid shop."""
+    # The package compares signatures with hmac.compare_digest, which raises
+    # TypeError for non-ASCII text: such a signature can only be wrong.
+    if not all(value.isascii() for value in request.GET.getlist("signature")):
+        return ProxyVerification(False, "invalid_signature")
     result = get_app().verify_app_proxy_req(package_request(request))
     if not result.ok:
         return ProxyVerification(False, result.log.code)
@@ -51,12 +55,25 @@ class WebhookVerification:
 
 
 def verify_webhook(request: HttpRequest) -> WebhookVerification:
-    """HMAC of the raw body; every failure but a wrong method answers 401."""
+    """HMAC of the raw body; every failure but a wrong method answers 401, except
+    a body the package cannot even parse (400).
+
+    Raises RequestDataTooBig for a body over DATA_UPLOAD_MAX_MEMORY_SIZE.
+    """
+    # compare_digest raises TypeError for non-ASCII text: such an HMAC is wrong.
+    if not request.headers.get("X-Shopify-Hmac-Sha256", "").isascii():
+        return WebhookVerification(False, "invalid_hmac_encoding", 401)
     try:
         req = package_request(request, with_body=True)
     except UnicodeDecodeError:
         return WebhookVerification(False, "invalid_body_encoding", 401)
-    result = get_app().verify_webhook_req(req)
+    try:
+        result = get_app().verify_webhook_req(req)
+    except (ValueError, RecursionError):
+        # The package json-parses the body (to redact its log) before checking
+        # the HMAC and only catches JSONDecodeError: a 5,000-digit number or
+        # 100,000 nested arrays escape. No Shopify payload looks like that.
+        return WebhookVerification(False, "unparseable_body", 400)
     if not result.ok:
         status = 405 if result.response.status == 405 else 401
         return WebhookVerification(False, result.log.code, status)
@@ -88,6 +105,23 @@ class AppHomeVerification:
     invalid_token_response: Any = None
 
 
+# Shopify's session tokens live one minute; the package checks `exp` and `nbf`
+# only when present and never the lifetime.
+SESSION_TOKEN_LIFETIME_S = 60
+SESSION_TOKEN_LEEWAY_S = 10
+
+
+def _token_times_ok(claims: dict[str, Any]) -> bool:
+    """`exp`, `nbf` and `iat` present and numeric, and a lifetime of at most a
+    minute plus the leeway (a token minted for a day is not a session token)."""
+    times = [claims.get(name) for name in ("exp", "nbf", "iat")]
+    if not all(isinstance(t, int | float) and not isinstance(t, bool) for t in times):
+        return False
+    exp, nbf, iat = times
+    limit = SESSION_TOKEN_LIFETIME_S + SESSION_TOKEN_LEEWAY_S
+    return exp - iat <= limit and exp - nbf <= limit
+
+
 def verify_app_home(request: HttpRequest, *, patch_path: str) -> AppHomeVerification:
     """Session token (header for fetches, `id_token` for document loads)."""
     result = get_app().verify_app_home_req(
@@ -96,6 +130,10 @@ def verify_app_home(request: HttpRequest, *, patch_path: str) -> AppHomeVerifica
     if not result.ok:
         return AppHomeVerification(False, result.log.code, to_response(result.response))
     claims = result.id_token.claims
+    if not _token_times_ok(claims):
+        return AppHomeVerification(
+            False, "invalid_token_times", to_response(result.invalid_token_response)
+        )
     dest = urlparse(str(claims.get("dest", ""))).hostname or ""
     iss = urlparse(str(claims.get("iss", "")))
     if not is_shop_domain(dest) or iss.hostname != dest or iss.scheme != "https":
@@ -114,7 +152,14 @@ def verify_app_home(request: HttpRequest, *, patch_path: str) -> AppHomeVerifica
 
 
 def patch_id_token_page(request: HttpRequest) -> HttpResponse:
-    """The package's page that lets App Bridge fetch a fresh token and reload."""
+    """The package's page that lets App Bridge fetch a fresh token and reload.
+
+    The package writes `shop` into the CSP (`frame-ancestors https://{shop}`)
+    unchecked; anything but one myshopify domain is refused here first.
+    """
+    shops = request.GET.getlist("shop")
+    if len(shops) != 1 or not is_shop_domain(shops[0]):
+        return HttpResponse("Bad Request", status=400, content_type="text/plain")
     result = get_app().app_home_patch_id_token(package_request(request))
     return to_response(result.response)
 

@@ -14,8 +14,12 @@ from google import genai
 from google.genai import errors, types
 
 from seeitnow.ai.base import AIError
-from seeitnow.ai.gemini import JSON_SCHEMA_KEYWORDS, response_json_schema
-from seeitnow.ai.schema import ProductPlacementFacts, PromptPack
+from seeitnow.ai.schema import (
+    JSON_SCHEMA_KEYWORDS,
+    ProductPlacementFacts,
+    PromptPack,
+    response_json_schema,
+)
 from tests.ai.test_gemini import (
     FACTS,
     TEXT_MODEL,
@@ -68,8 +72,9 @@ def test_extractor_request_is_accepted_and_typed_by_json_schema(fake_gemini, pro
 
     [call] = fake_gemini.generate_calls()
     config = call.body["generationConfig"]
-    assert set(config) == {"responseMimeType", "responseJsonSchema"}
+    assert set(config) == {"responseMimeType", "responseJsonSchema", "temperature"}
     assert config["responseJsonSchema"] == response_json_schema(ProductPlacementFacts)
+    assert config["temperature"] == 0.2
 
 
 def _raw_client(fake_gemini):
@@ -157,4 +162,5 @@ def test_builder_request_is_accepted(fake_gemini, provider):
     [call] = fake_gemini.generate_calls()
     schema = call.body["generationConfig"]["responseJsonSchema"]
     assert schema == response_json_schema(PromptPack)
+    assert call.body["generationConfig"]["temperature"] == 0.2
     assert schema["$defs"]["VariantPrompt"]["additionalProperties"] is False

@@ -8,6 +8,7 @@ from seeitnow.ai.local import LocalProvider
 from seeitnow.ai.local.dimensions import parse_dimensions
 from seeitnow.ai.rules import relative_scale_for
 from tests.ai.extractor_cases import CASES
+from tests.ai.size_cases import SIZE_CASES
 
 DIM_KEYS = ("h", "w", "d", "diameter", "thickness")
 
@@ -139,3 +140,17 @@ def test_weight_and_deformability_follow_kind_and_material():
     assert (table.weight_class, table.deformability) == ("very_heavy", "rigid")
     lamp = _extract("Glass pendant", "", "Frosted glass, 30 cm diameter")
     assert lamp.material_profile.transparency == "translucent"
+
+
+@pytest.mark.parametrize(
+    "title,product_type,description,dims,scale_class",
+    SIZE_CASES,
+    ids=[c[0] for c in SIZE_CASES],
+)
+def test_size_class_follows_the_kind_and_the_words(
+    title, product_type, description, dims, scale_class
+):
+    facts = _extract(title, product_type, description)
+    found = facts.dimensions_cm.model_dump()
+    assert {k: found[k] for k in dims} == dims
+    assert facts.relative_scale.class_ == scale_class

@@ -154,9 +154,7 @@ def test_render_errors_are_ai_errors():
 
 def test_upscale_doubles_and_caps_the_long_side():
     provider = LocalProvider()
-    out = Image.open(
-        io.BytesIO(provider.upscale(image=_room(), prompt="", timeout_s=60))
-    )
+    out = Image.open(io.BytesIO(provider.upscale(image=_room(), timeout_s=60)))
     assert (out.format, out.size) == ("JPEG", (1600, 1200))
     big = Image.new("RGB", (3000, 2000), (90, 90, 90))
     buffer = io.BytesIO()
@@ -165,7 +163,6 @@ def test_upscale_doubles_and_caps_the_long_side():
         io.BytesIO(
             provider.upscale(
                 image=ImageInput(buffer.getvalue(), "image/jpeg"),
-                prompt="",
                 timeout_s=60,
             )
         )

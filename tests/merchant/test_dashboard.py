@@ -111,7 +111,12 @@ def test_dev_login_opens_the_demo_shops_dashboard_without_shopify(
     settings.DEV_ADMIN_LOGIN = True
     response = client.get(f"/app/dashboard?shop={demo_shop.shop_domain}")
     assert response.status_code == 200
-    assert "cdn.shopify.com" not in response.content.decode()  # not embedded
+    page = response.content.decode()
+    # The shell is the same as inside Shopify; without the CDN the local
+    # stylesheet and script stand in for Polaris.
+    assert "https://cdn.shopify.com/shopifycloud/app-bridge.js" in page
+    assert "https://cdn.shopify.com/shopifycloud/polaris.js" in page
+    assert '<s-link href="/app/products?shop=demo-shop.myshopify.com"' in page
 
 
 def test_without_a_session_token_the_page_is_refused(client, settings, shop):

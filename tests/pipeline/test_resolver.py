@@ -8,6 +8,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from assets.pipeline.resolver import (
+    CLEAR,
     OverrideError,
     diff_overrides,
     resolve_and_validate,
@@ -81,6 +82,38 @@ def test_nested_enum_override_is_validated(extracted):
     assert "upright_only" in str(err.value)
 
 
+def test_clear_sets_a_value_back_to_null_and_diff_emits_it(extracted):
+    assert extracted["dimensions_cm"]["h"] == 180.0
+    edited = copy.deepcopy(extracted)
+    edited["dimensions_cm"]["h"] = None
+    diff = diff_overrides(extracted, edited)
+    assert diff == {"dimensions_cm": {"h": CLEAR}}
+    resolved = resolve_and_validate(extracted, diff)
+    assert resolved["dimensions_cm"] == edited["dimensions_cm"]
+    # The size class and guardrail are rebuilt from what is left (80 x 4 cm).
+    assert resolved["relative_scale"]["class"] == "medium"
+    derived = ("relative_scale", "scale_guardrails")
+    assert {k: v for k, v in resolved.items() if k not in derived} == {
+        k: v for k, v in edited.items() if k not in derived
+    }
+    # Clearing what is already unknown is no change at all.
+    assert diff_overrides(edited, edited) == {}
+
+
+@pytest.mark.parametrize(
+    "diff,field",
+    [
+        ({"weight_class": CLEAR}, "weight_class"),
+        ({"material_profile": CLEAR}, "material_profile"),
+    ],
+)
+def test_a_required_field_cannot_be_cleared(extracted, diff, field):
+    with pytest.raises(OverrideError) as err:
+        resolve_and_validate(extracted, diff)
+    assert err.value.field == field
+    assert err.value.message == "cannot be cleared: pick a value"
+
+
 @pytest.mark.parametrize(
     "diff,field",
     [
@@ -145,9 +178,55 @@ def test_resolve_is_idempotent(facts, overrides):
     assert resolve_facts(once, overrides) == once
 
 
+def _overlay(base: dict, top: dict) -> dict:
+    """`top` laid over `base`: dicts merge, anything else (None too) replaces."""
+    result = copy.deepcopy(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = _overlay(result[key], value)
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
 @_relaxed
 @given(_docs, _docs)
-def test_diff_then_resolve_equals_resolve(facts, edited):
-    assert resolve_facts(facts, diff_overrides(facts, edited)) == resolve_facts(
+def test_diff_then_resolve_equals_the_edited_document(facts, edited):
+    assert resolve_facts(facts, diff_overrides(facts, edited)) == _overlay(
         facts, edited
     )
+
+
+def test_guardrail_is_rebuilt_from_the_merchants_dimensions(extracted):
+    assert extracted["relative_scale"]["class"] == "large"
+    assert extracted["scale_guardrails"].startswith(
+        "a large floor mirror, 180 cm high, 80 cm wide, 4 cm deep; large:"
+    )
+    resolved = resolve_and_validate(
+        extracted, {"dimensions_cm": {"h": 60.0, "w": 40.0}}
+    )
+    # A 60 cm mirror is below a floor mirror's typical range: one class down.
+    assert resolved["relative_scale"]["class"] == "medium"
+    assert resolved["scale_guardrails"] == (
+        "a medium floor mirror, 60 cm high, 40 cm wide, 4 cm deep; "
+        "medium: scale to the nearby furniture; its height is about "
+        "0.3 x a standard interior door (about 200 cm high); "
+        "0.7 x a kitchen bench top (about 90 cm high); "
+        "0.8 x a dining table top (about 75 cm high)."
+    )
+
+
+def test_a_class_the_merchant_set_is_kept_and_the_guardrail_follows_it(extracted):
+    resolved = resolve_and_validate(
+        extracted,
+        {"dimensions_cm": {"h": 60.0}, "relative_scale": {"class": "oversized"}},
+    )
+    assert resolved["relative_scale"]["class"] == "oversized"
+    assert "an oversized floor mirror, 60 cm high" in resolved["scale_guardrails"]
+    assert "oversized: dominates the space" in resolved["scale_guardrails"]
+
+
+def test_an_llm_guardrail_sentence_is_replaced_by_the_computed_one(extracted):
+    extracted["scale_guardrails"] = "tiny, put it on a shelf"
+    resolved = resolve_and_validate(extracted, None)
+    assert resolved["scale_guardrails"].startswith("a large floor mirror, 180 cm")

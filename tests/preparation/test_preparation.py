@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_q.models import Schedule
 from PIL import Image
 
-from assets.models import AssetStatus, PromptVersion
+from assets.models import AssetStatus, ProductAsset, PromptVersion
 from assets.services.edits import asset_set_overrides, asset_upload_manual_cutout
 from assets.services.preparation import (
     asset_prepare,
@@ -79,6 +79,7 @@ FACTS = {
     "identity": {
         "title": "Harlow Velvet Armchair",
         "product_kind": "armchair",
+        "visual_description": "Curved dusty-pink velvet armchair on slim brass legs.",
         "category_path": ["furniture", "seating"],
         "style_cues": ["mid-century"],
     },
@@ -132,7 +133,21 @@ def test_gemini_pipeline_prepares_a_product(demo_shop, prepare, fake_gemini):
     assert asset.status == AssetStatus.READY, asset.error_message
     assert asset.prep_strategy == "batch"
     assert asset.extracted_facts["material_profile"]["notes"] == "velvet"
-    assert asset.prompt_pack == PACK
+    guardrail = asset.resolved_facts["scale_guardrails"]
+    assert guardrail.startswith("a medium armchair, 92 cm high, 80 cm wide")
+    assert asset.prompt_pack == {
+        "product_context": (
+            "Appearance: Curved dusty-pink velvet armchair on slim brass legs.\n"
+            "A velvet armchair, 80 cm wide and 92 cm tall.\n"
+            "Framing: the whole product stays inside the frame; if it does not fit "
+            "at its target size, use a spot where it does, else scale it down; "
+            "never crop it."
+        ),
+        "variants": [
+            {"id": vid, "variation": f"Variation {vid}.\nRelative scale: {guardrail}"}
+            for vid in VARIANT_IDS
+        ],
+    }
     extractor, builder = fake_gemini.generate_calls(TEXT_MODEL)
     kinds = [part[0] for part in extractor.part_summary()]
     assert kinds[0] == "inline"  # the product photo goes with the text
@@ -167,7 +182,9 @@ def test_bad_ai_answers_fail_the_asset_with_a_clear_message(
     assert asset.retry_count == 1
     assert asset.prompt_pack is None
     # Not worth retrying automatically: the same answer would come back.
-    assert not Schedule.objects.filter(func__startswith="assets.").exists()
+    assert not Schedule.objects.filter(
+        func="assets.tasks.retry_preparation_task"
+    ).exists()
 
 
 def test_rate_limited_extractor_succeeds_through_the_client_retry(
@@ -191,7 +208,7 @@ def test_unavailable_ai_fails_and_schedules_a_bounded_retry(
 
     assert asset.status == AssetStatus.FAILED
     assert "ai_unavailable" in asset.error_message
-    [retry] = Schedule.objects.filter(func__startswith="assets.")
+    [retry] = Schedule.objects.filter(func="assets.tasks.retry_preparation_task")
     assert retry.func == "assets.tasks.retry_preparation_task"
     asset_id, request_id = ast.literal_eval(retry.args)
     assert asset_id == str(asset.pk)
@@ -267,6 +284,22 @@ def test_overrides_are_stored_as_a_diff_and_rebuild_the_pack(demo_shop, prepare)
     asset = asset_set_overrides(shop=demo_shop, asset=asset, overrides={})
     assert asset.merchant_overrides is None
     assert asset.resolved_facts == extracted
+
+
+def test_edits_rebuild_with_the_see_it_now_instructions_only(demo_shop, prepare):
+    asset = prepare(demo_shop, ARMCHAIR)
+    # The legacy column may hold the original app's JSON: never a prompt.
+    ProductAsset.objects.filter(pk=asset.pk).update(
+        render_instructions='{"scene": "legacy"}',
+        render_instructions_see_it_now="Always by the window.",
+    )
+    asset.refresh_from_db()
+
+    asset = asset_set_overrides(shop=demo_shop, asset=asset, overrides={})
+
+    context = asset.prompt_pack["product_context"]
+    assert "Merchant instructions: Always by the window." in context
+    assert "legacy" not in context
 
 
 @pytest.mark.parametrize(

@@ -297,7 +297,8 @@ def test_crop_rectangle_must_have_the_labelled_shape(make, crop, message):
         # 990×1000 labelled 1:1: 1 % narrow, within the 2 % tolerance.
         (lambda: images.jpeg(1600, 1000), _crop("1:1", 0, 0, 0.61875, 1), (990, 1000)),
         # A 40×30 photo: 16:9 would be 40×22.5, the widget sends whole pixels.
-        (lambda: images.jpeg(40, 30), _crop("16:9", 0, 0, 1, 22 / 30), (40, 22)),
+        # 120x66 is 16:9 to within 2.7 px (more than 2 %, less than 1 + ratio).
+        (lambda: images.jpeg(120, 90), _crop("16:9", 0, 0, 1, 66 / 90), (120, 66)),
         (images.exif_rotated_jpeg, _crop("2:3", 0, 0, 1, 1), (800, 1200)),
     ],
     ids=["one-percent", "whole-pixels", "oriented"],

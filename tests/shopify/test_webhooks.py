@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 
 import pytest
 from django.utils import timezone
@@ -10,7 +11,9 @@ from django.utils import timezone
 from assets.models import ProductAsset
 from renders.models import RenderRun, RoomSession
 from seeitnow import storage
+from seeitnow.storage import keys
 from shops.models import Session, Shop
+from shops.signals import order_paid
 from tests.factories import make_asset, make_room, make_run, make_shop, make_variant
 from tests.fakes.shopify_proxy import webhook_headers
 
@@ -39,9 +42,29 @@ def _deliver(
     return client.post(path, data=body, content_type="application/json", **headers)
 
 
+def _shop_body(shop):
+    """The Shop resource Shopify signs for app/uninstalled."""
+    return {
+        "id": int(shop.shopify_shop_id),
+        "name": "Lamp Store",
+        "domain": "lamps.example.com",
+        "myshopify_domain": shop.shop_domain,
+    }
+
+
+def _redact_body(shop):
+    return {"shop_id": int(shop.shopify_shop_id), "shop_domain": shop.shop_domain}
+
+
 @pytest.fixture
-def shop(db):
-    shop = make_shop(shop_domain="lamp-store.myshopify.com")
+def shop(db, fake_shopify):
+    """An installed shop whose token the fake Admin API accepts."""
+    domain = "lamp-store.myshopify.com"
+    shop = make_shop(
+        shop_domain=domain,
+        shopify_shop_id=str(zlib.crc32(domain.encode())),
+        access_token=fake_shopify.stored_token(domain),
+    )
     Session.objects.create(
         id="offline_lamp-store.myshopify.com",
         shop=shop.shop_domain,
@@ -57,7 +80,7 @@ def test_wrong_hmac_is_401_and_changes_nothing(client, settings, shop):
         settings,
         "app/uninstalled",
         shop.shop_domain,
-        {"myshopify_domain": shop.shop_domain},
+        _shop_body(shop),
         secret="wrong",
     )
     assert (response.status_code, response.json()) == (
@@ -85,14 +108,18 @@ def test_get_is_405(client):
     assert client.get("/webhooks").status_code == 405
 
 
-def test_uninstall_marks_the_shop_and_drops_tokens_and_sessions(client, settings, shop):
+def test_uninstall_marks_the_shop_and_drops_tokens_and_sessions(
+    client, settings, shop, fake_shopify
+):
     asset = make_asset(shop=shop)
+    # Shopify revokes the token before it sends app/uninstalled.
+    fake_shopify.revoke_tokens(shop.shop_domain)
     response = _deliver(
         client,
         settings,
         "app/uninstalled",
         shop.shop_domain,
-        {"myshopify_domain": shop.shop_domain},
+        _shop_body(shop),
         path="/webhooks/app/uninstalled",
     )
     assert (response.status_code, response.json()) == (200, {"ok": True})
@@ -103,8 +130,9 @@ def test_uninstall_marks_the_shop_and_drops_tokens_and_sessions(client, settings
     assert ProductAsset.objects.filter(pk=asset.pk).exists()
 
 
-def test_replayed_webhook_has_no_second_effect(client, settings, shop):
-    payload = {"myshopify_domain": shop.shop_domain}
+def test_replayed_webhook_has_no_second_effect(client, settings, shop, fake_shopify):
+    fake_shopify.revoke_tokens(shop.shop_domain)
+    payload = _shop_body(shop)
     first = _deliver(
         client, settings, "app/uninstalled", shop.shop_domain, payload, webhook_id="w-1"
     )
@@ -125,7 +153,7 @@ def test_payload_for_another_shop_is_refused(client, settings, shop):
         settings,
         "shop/redact",
         shop.shop_domain,
-        {"shop_domain": "other.myshopify.com", "shop_id": 1},
+        {"shop_domain": "other.myshopify.com", "shop_id": int(shop.shopify_shop_id)},
     )
     assert response.status_code == 400
     assert Shop.objects.filter(pk=shop.pk).exists()
@@ -133,7 +161,7 @@ def test_payload_for_another_shop_is_refused(client, settings, shop):
 
 @pytest.mark.parametrize("topic", ["customers/data_request", "customers/redact"])
 def test_customer_privacy_topics_are_acknowledged(client, settings, shop, topic):
-    payload = {"shop_domain": shop.shop_domain, "customer": {"id": 1, "email": "a@b.c"}}
+    payload = {**_redact_body(shop), "customer": {"id": 1, "email": "a@b.c"}}
     response = _deliver(client, settings, topic, shop.shop_domain, payload)
     assert (response.status_code, response.json()) == (200, {"ok": True})
 
@@ -168,7 +196,7 @@ def test_shop_redact_leaves_no_row_and_no_file(
             settings,
             "shop/redact",
             shop.shop_domain,
-            {"shop_id": 1, "shop_domain": shop.shop_domain},
+            _redact_body(shop),
         )
     assert response.json() == {"ok": True}
     assert not Shop.objects.filter(pk=shop.pk).exists()
@@ -254,7 +282,7 @@ def test_shop_redact_spares_a_reinstalled_shop(
             settings,
             "shop/redact",
             shop.shop_domain,
-            {"shop_id": 1, "shop_domain": shop.shop_domain},
+            _redact_body(shop),
         )
     assert response.json() == {"ok": True}
     assert ProductAsset.objects.filter(pk=asset.pk).exists()
@@ -263,7 +291,13 @@ def test_shop_redact_spares_a_reinstalled_shop(
 @pytest.mark.parametrize("topic", ["app/uninstalled", "products/update", "shop/redact"])
 @pytest.mark.parametrize("body", ["[]", '"lamp-store"', "42", "null", "{not json"])
 def test_signed_body_that_is_not_a_json_object_is_400(
-    client, settings, shop, django_capture_on_commit_callbacks, topic, body
+    client,
+    settings,
+    shop,
+    fake_shopify,
+    django_capture_on_commit_callbacks,
+    topic,
+    body,
 ):
     headers = webhook_headers(
         topic=topic,
@@ -286,14 +320,97 @@ def test_signed_body_that_is_not_a_json_object_is_400(
     assert Session.objects.filter(shop=shop.shop_domain).exists()
 
     # The id was not remembered: a correct delivery with it is still handled.
+    fake_shopify.revoke_tokens(shop.shop_domain)
     retry = _deliver(
         client,
         settings,
         "app/uninstalled",
         shop.shop_domain,
-        {"myshopify_domain": shop.shop_domain},
+        _shop_body(shop),
         webhook_id="w-bad",
     )
     assert (retry.status_code, retry.json()) == (200, {"ok": True})
     shop.refresh_from_db()
     assert shop.uninstalled_at is not None
+
+
+def test_products_delete_retires_the_products_assets(
+    client, settings, shop, django_capture_on_commit_callbacks
+):
+    rendered = make_asset(shop=shop, product_id="555")
+    run = make_run(asset=rendered, room=make_room(shop=shop))
+    spare = make_asset(shop=shop, product_id="555", is_default=False)
+    other = make_asset(shop=shop, product_id="556")
+    cutouts = {
+        asset.pk: keys.cutout_key(
+            shop_id=shop.pk, product_id=asset.product_id, asset_id=asset.pk
+        )
+        for asset in (rendered, spare, other)
+    }
+    for key in cutouts.values():
+        storage.save(key, b"png", content_type="image/png")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _deliver(
+            client, settings, "products/delete", shop.shop_domain, {"id": 555}
+        )
+    assert (response.status_code, response.json()) == (200, {"ok": True})
+    # Runs are kept for analytics, so their asset stays, without files.
+    rendered.refresh_from_db()
+    assert (
+        rendered.status,
+        rendered.enabled,
+        rendered.is_default,
+        rendered.prepared_image_key,
+        rendered.error_message,
+    ) == ("failed", False, False, None, "Product deleted in Shopify.")
+    assert RenderRun.objects.filter(pk=run.pk).exists()
+    assert not ProductAsset.objects.filter(pk=spare.pk).exists()
+    assert ProductAsset.objects.filter(pk=other.pk).exists()
+    assert [storage.exists(cutouts[a.pk]) for a in (rendered, spare, other)] == [
+        False,
+        False,
+        True,
+    ]
+
+
+@pytest.mark.parametrize("body", [{"id": 555, "title": "Lamp"}, {"id": "555"}, {}])
+def test_products_delete_with_another_shape_is_refused(
+    client, settings, shop, django_capture_on_commit_callbacks, body
+):
+    asset = make_asset(shop=shop, product_id="555")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = _deliver(client, settings, "products/delete", shop.shop_domain, body)
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "error": "invalid_payload",
+            "message": "Webhook body does not match its topic.",
+        },
+    )
+    assert callbacks == []
+    assert ProductAsset.objects.filter(pk=asset.pk).exists()
+
+
+def test_orders_paid_is_announced(
+    client, settings, shop, django_capture_on_commit_callbacks
+):
+    received = []
+
+    def receiver(sender, *, shop, payload, **kwargs):
+        received.append((shop.pk, payload))
+
+    order = {
+        "id": 777,
+        "admin_graphql_api_id": "gid://shopify/Order/777",
+        "line_items": [{"id": 1, "product_id": 555, "variant_id": 9, "quantity": 1}],
+    }
+    order_paid.connect(receiver, dispatch_uid="test-orders-paid")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = _deliver(
+                client, settings, "orders/paid", shop.shop_domain, order
+            )
+    finally:
+        order_paid.disconnect(dispatch_uid="test-orders-paid")
+    assert (response.status_code, response.json()) == (200, {"ok": True})
+    assert received == [(shop.pk, order)]

@@ -75,7 +75,7 @@ class LocalProvider(AIProvider):
             raise AIError("ai_timeout", "local compositing exceeded its timeout")
         return result
 
-    def upscale(self, *, image: ImageInput, prompt: str, timeout_s: float) -> bytes:
+    def upscale(self, *, image: ImageInput, timeout_s: float) -> bytes:
         """LANCZOS 2x (long side at most 4096) with sharpening."""
         started = time.monotonic()
         try:

@@ -14,7 +14,7 @@ from seeitnow.ai.local.lexicon import (
     WOODS,
     Kind,
 )
-from seeitnow.ai.rules import SCALE_GUARDRAILS, relative_scale_for
+from seeitnow.ai.rules import relative_scale_for, scale_guardrail_for
 from seeitnow.ai.schema import ProductPlacementFacts
 
 # A familiar object of each size class, for relative_scale.comparisons.
@@ -108,6 +108,14 @@ def _dimensions(parsed: ParsedDimensions, kind: Kind | None) -> dict:
         elif dims["d"] is None:
             dims["w"], dims["d"] = parsed.l, dims["w"]
     bare = parsed.unlabelled
+    if len(bare) == 3 and kind is not None and kind.triple != "wdh":
+        # "180 x 90 x 4 cm" on a mirror or a print: 4 cm is its depth, never its
+        # height, whatever the order the merchant wrote.
+        rest = list(bare)
+        rest.remove(min(bare))
+        if kind.triple == "tall_flat":
+            rest.sort()
+        bare = (rest[0], min(bare), rest[1])
     if len(bare) == 3:
         for key, value in zip(("w", "d", "h"), bare, strict=True):
             if dims[key] is None:
@@ -151,7 +159,10 @@ def extract_local_facts(product: ProductText) -> ProductPlacementFacts:
     dims = _dimensions(parse_dimensions(" \n ".join(sources)), kind)
     known = [v for v in dims.values() if v is not None]
     largest = max(known) if known else None
-    scale_class = relative_scale_for(largest)
+    # The keyword ("coffee table", "wardrobe") is more specific than the kind.
+    scale_class = relative_scale_for(
+        largest, kind=f"{kind_word} {kind.name}" if kind else "", text=everything
+    )
     sheen = _sheen(everything, material)
     _, transparency, surface_kind, lighting_kind = MATERIAL_DEFAULTS[material]
     if material == "glass" and any(
@@ -229,7 +240,10 @@ def extract_local_facts(product: ProductText) -> ProductPlacementFacts:
             "class": scale_class,
             "evidence": (
                 f"largest stated dimension {largest:g} cm"
+                + (f" for a {kind.name}" if kind else "")
                 if largest is not None
+                else f"size words: {scale_class}"
+                if scale_class != "unknown"
                 else "no dimensions stated"
             ),
             "comparisons": (
@@ -262,8 +276,9 @@ def extract_local_facts(product: ProductText) -> ProductPlacementFacts:
             ),
             "cropping_policy": "never_crop_product",
         },
-        "scale_guardrails": SCALE_GUARDRAILS[scale_class],
+        "scale_guardrails": "",
         "affordances": list(_AFFORDANCES.get(kind.name, [])) if kind else [],
         "unknowns": unknowns,
     }
+    facts["scale_guardrails"] = scale_guardrail_for(facts)
     return ProductPlacementFacts.model_validate(facts)

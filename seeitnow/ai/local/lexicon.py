@@ -20,13 +20,35 @@ class Kind:
     pair: str = "wh"
     # A material the kind itself implies (a mirror is a mirror, whatever its frame).
     material: str | None = None
+    # How an unlabelled triple reads: "wdh" in order; "flat" (wall pieces: the
+    # thinnest is the depth, the others w then h); "tall_flat" (floor mirrors: the
+    # thinnest is the depth, the tallest the height).
+    triple: str = "wdh"
 
 
 def _k(
-    name, category, modes, surfaces, weight, deform, orient, pair="wh", material=None
+    name,
+    category,
+    modes,
+    surfaces,
+    weight,
+    deform,
+    orient,
+    pair="wh",
+    material=None,
+    triple="wdh",
 ) -> Kind:
     return Kind(
-        name, tuple(category), modes, surfaces, weight, deform, orient, pair, material
+        name,
+        tuple(category),
+        modes,
+        surfaces,
+        weight,
+        deform,
+        orient,
+        pair,
+        material,
+        triple,
     )
 
 
@@ -47,6 +69,7 @@ KINDS: tuple[tuple[tuple[str, ...], Kind], ...] = (
             "rigid",
             "upright_only",
             material="mirror",
+            triple="tall_flat",
         ),
     ),
     (
@@ -95,6 +118,7 @@ KINDS: tuple[tuple[tuple[str, ...], Kind], ...] = (
             "light",
             "rigid",
             "upright_only",
+            triple="flat",
         ),
     ),
     (
@@ -133,6 +157,7 @@ KINDS: tuple[tuple[tuple[str, ...], Kind], ...] = (
             "rigid",
             "upright_only",
             material="mirror",
+            triple="flat",
         ),
     ),
     (
@@ -156,6 +181,7 @@ KINDS: tuple[tuple[tuple[str, ...], Kind], ...] = (
             "light",
             "rigid",
             "upright_only",
+            triple="flat",
         ),
     ),
     (

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from assets.models import AssetStatus
 from assets.selectors import asset_status_counts, assets_outdated
+from merchant.responses import page
 from renders.selectors import (
     render_runs_recent,
     variant_cart_counts,
@@ -68,11 +68,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ("Put it live on the storefront", statuses[AssetStatus.LIVE] > 0),
         ("Add the See It Now block and watch the first shopper render", bool(runs)),
     ]
-    return render(
+    return page(
         request,
         "merchant/dashboard.html",
         {
-            "shop": shop,
             "plan": settings.PLANS.get(shop.plan, {}).get("name", shop.plan),
             "quota": quota,
             "today_percent": _percent(quota["used_today"], quota["daily_quota"]),
@@ -91,9 +90,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "carts": variant_cart_counts(shop=shop),
             "steps": steps,
             "steps_done": sum(done for _, done in steps),
-            "embedded": "host" in request.GET,
-            "api_key": settings.SHOPIFY_API_KEY,
         },
+        nav="home",
     )
 
 
