@@ -288,6 +288,14 @@ GEMINI_UPSCALE_MODEL = env.str(
 )
 GEMINI_TIMEOUT_S = env.float("GEMINI_TIMEOUT_S", default=60.0)
 GEMINI_RETRY_ATTEMPTS = env.int("GEMINI_RETRY_ATTEMPTS", default=3)
+# Requests per minute allowed per model, shared by every worker on every machine
+# (through the shared cache), e.g. "gemini-2.5-flash=1000,gemini-2.5-flash-image=500".
+# A model not listed is not paced.
+GEMINI_RPM = {
+    model: int(rpm) for model, rpm in env.dict("GEMINI_RPM", default={}).items()
+}
+# How long a text call may wait out 429s (their retryDelay) before it fails.
+GEMINI_RATE_LIMIT_MAX_WAIT_S = env.float("GEMINI_RATE_LIMIT_MAX_WAIT_S", default=180.0)
 
 RENDER_VARIANT_TIMEOUT_S = env.float("RENDER_VARIANT_TIMEOUT_S", default=45.0)
 RENDER_SYNC_WAIT_S = env.float("RENDER_SYNC_WAIT_S", default=60.0)

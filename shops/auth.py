@@ -15,6 +15,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 
 from seeitnow.http import AppError, error_response, json_error
@@ -190,6 +191,10 @@ def app_proxy_required(
                 response = json_error(
                     "payload_too_large", "Request body is too large.", 413
                 )
+            except OperationalError:
+                # The database is down or out of connections: the middleware
+                # answers 503 with Retry-After, which a client may retry.
+                raise
             except Exception:
                 logger.exception("proxy view %s failed", request.path)
                 response = json_error("internal_error", "Something went wrong.", 500)

@@ -56,13 +56,22 @@ class ProductText:
 class AIError(Exception):
     """Every provider failure; `code` is one of AI_ERROR_CODES."""
 
-    def __init__(self, code: str, message: str, *, retryable: bool = False) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        retryable: bool = False,
+        retry_after_s: float | None = None,
+    ) -> None:
         if code not in AI_ERROR_CODES:
             raise ValueError(f"unknown AI error code: {code!r}")
         super().__init__(message)
         self.code = code
         self.message = message
         self.retryable = retryable
+        # How long the service asked us to wait before trying again (429s).
+        self.retry_after_s = retry_after_s
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"

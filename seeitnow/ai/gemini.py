@@ -29,6 +29,7 @@ from seeitnow.ai.base import (
     ProductText,
     UploadedFile,
 )
+from seeitnow.ai.ratelimit import rate_wait
 from seeitnow.ai.rules import UPSCALE_INSTRUCTION
 from seeitnow.ai.schema import (
     ProductPlacementFacts,
@@ -103,6 +104,7 @@ class GeminiProvider(AIProvider):
         if not self._api_key:
             raise AIError("ai_error", "GEMINI_API_KEY is not set")
         self._retry_delay_s = retry_initial_delay_s
+        self._sleep = time.sleep
         # The SDK defaults to v1 since 3.x, but Google documents the Files API
         # (upload/v1beta/files) and image output (responseModalities IMAGE,
         # imageConfig) on v1beta, and preview models land there first; so the
@@ -248,11 +250,22 @@ class GeminiProvider(AIProvider):
             temperature=TEXT_TEMPERATURE,
             response_mime_type="application/json",
             response_json_schema=response_json_schema(schema),
+            # 429s are ours to pace (their retryDelay, the shared budget below);
+            # the SDK still retries the transient server errors.
+            http_options=types.HttpOptions(
+                retry_options=types.HttpRetryOptions(
+                    attempts=max(1, settings.GEMINI_RETRY_ATTEMPTS),
+                    initial_delay=self._retry_delay_s,
+                    jitter=self._retry_delay_s,
+                    http_status_codes=[c for c in RETRY_STATUS_CODES if c != 429],
+                )
+            ),
         )
-        response = self._call(
-            lambda: self._client.models.generate_content(
+        response = self._paced(
+            model=settings.GEMINI_TEXT_MODEL,
+            send=lambda: self._client.models.generate_content(
                 model=settings.GEMINI_TEXT_MODEL, contents=contents, config=config
-            )
+            ),
         )
         _raise_if_refused(response, what=what)
         text = _response_text(response)
@@ -312,6 +325,28 @@ class GeminiProvider(AIProvider):
             "ai_timeout", f"Gemini did not answer within {timeout_s:g}s", retryable=True
         )
 
+    def _paced(self, *, model: str, send: Callable[[], T]) -> T:
+        """One call within the model's shared per-minute budget (GEMINI_RPM).
+
+        A 429 is not a failure while GEMINI_RATE_LIMIT_MAX_WAIT_S lasts: wait for
+        the delay Gemini asks for (its RetryInfo), then take a new slot and retry.
+        """
+        rpm = int(settings.GEMINI_RPM.get(model, 0))
+        waited = 0.0
+        while True:
+            waited += rate_wait(model=model, rpm=rpm, sleep=self._sleep)
+            try:
+                return self._call(send)
+            except AIError as exc:
+                if exc.code != "ai_rate_limited":
+                    raise
+                pause = exc.retry_after_s or self._retry_delay_s
+                if waited + pause > settings.GEMINI_RATE_LIMIT_MAX_WAIT_S:
+                    raise
+                logger.info("gemini %s: 429, waiting %.1fs", model, pause)
+                self._sleep(pause)
+                waited += pause
+
     def _call(self, send: Callable[[], T]) -> T:
         """Run one SDK call, turning every failure into an AIError without secrets."""
         try:
@@ -338,7 +373,10 @@ class GeminiProvider(AIProvider):
         detail = self._scrub(f"{exc.code} {exc.status or ''}: {exc.message or ''}")
         if exc.code == 429:
             return AIError(
-                "ai_rate_limited", f"Gemini rate limit: {detail}", retryable=True
+                "ai_rate_limited",
+                f"Gemini rate limit: {detail}",
+                retryable=True,
+                retry_after_s=_retry_delay_s(exc.details),
             )
         if exc.code == 408:
             return AIError("ai_timeout", f"Gemini timed out: {detail}", retryable=True)
@@ -427,3 +465,17 @@ def _describe(exc: ValidationError) -> str:
     if more > 0:
         problems.append(f"and {more} more")
     return "; ".join(problems)
+
+
+def _retry_delay_s(body: object) -> float | None:
+    """The `retryDelay` of a Google error body's RetryInfo ("37s" → 37.0), if any."""
+    error = body.get("error") if isinstance(body, dict) else None
+    details = error.get("details") if isinstance(error, dict) else None
+    for detail in details if isinstance(details, list) else []:
+        delay = detail.get("retryDelay") if isinstance(detail, dict) else None
+        if isinstance(delay, str) and delay.endswith("s"):
+            try:
+                return max(0.0, float(delay[:-1]))
+            except ValueError:
+                return None
+    return None

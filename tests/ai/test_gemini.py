@@ -209,7 +209,9 @@ def test_server_errors_beyond_attempts_are_unavailable(provider, fake_gemini):
     assert len(fake_gemini.generate_calls()) == 3
 
 
-def test_persistent_rate_limit_is_rate_limited(provider, fake_gemini):
+def test_persistent_rate_limit_is_rate_limited(provider, fake_gemini, settings):
+    # Two pauses of the 0.01 s fallback delay fit this budget; the third doesn't.
+    settings.GEMINI_RATE_LIMIT_MAX_WAIT_S = 0.025
     fake_gemini.queue(TEXT_MODEL, *[error_reply(429, "quota")] * 3)
 
     with pytest.raises(AIError) as info:

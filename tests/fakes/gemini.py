@@ -21,6 +21,7 @@ import io
 import json
 import re
 import threading
+import time
 import uuid
 from collections import defaultdict, deque
 from dataclasses import dataclass
@@ -205,6 +206,33 @@ def _error_body(code: int, message: str) -> dict:
             "status": _STATUS_NAMES.get(code, "UNKNOWN"),
         }
     }
+
+
+def _quota_body(model: str, wait_s: float) -> dict:
+    """Google's per-minute quota refusal, with the RetryInfo clients wait on."""
+    body = _error_body(
+        429,
+        "You exceeded your current quota, please check your plan and billing "
+        f"details. Quota exceeded for metric: generate_content_requests, model: "
+        f"{model}. Please retry in {wait_s:.1f}s.",
+    )
+    body["error"]["details"] = [
+        {
+            "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+            "violations": [
+                {
+                    "quotaMetric": "generativelanguage.googleapis.com/"
+                    "generate_content_requests",
+                    "quotaId": "GenerateRequestsPerMinutePerProjectPerModel",
+                }
+            ],
+        },
+        {
+            "@type": "type.googleapis.com/google.rpc.RetryInfo",
+            "retryDelay": f"{max(1, int(wait_s + 0.999))}s",
+        },
+    ]
+    return body
 
 
 def _usage() -> dict:
@@ -400,6 +428,12 @@ class FakeGemini:
         self._uploads: dict[str, _Upload] = {}
         self._in_flight = 0
         self.max_in_flight = 0
+        # Per-model requests per clock minute, refused beyond with a 429 (as
+        # Gemini's per-minute quota does); see limit_rpm.
+        self._rpm: dict[str, int] = {}
+        self._minute_counts: dict[tuple[str, int], int] = defaultdict(int)
+        self.refused_429 = 0
+        self.clock = time.time
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
@@ -435,6 +469,26 @@ class FakeGemini:
             self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+    def limit_rpm(self, model: str, rpm: int) -> None:
+        """Refuse calls to `model` beyond `rpm` per clock minute: 429
+        RESOURCE_EXHAUSTED with a RetryInfo `retryDelay` to the next minute."""
+        with self._lock:
+            self._rpm[model] = rpm
+
+    def _over_quota(self, model: str) -> float | None:
+        """Count a call; the seconds to wait when the model's minute is spent."""
+        now = self.clock()
+        minute = int(now // 60)
+        with self._lock:
+            limit = self._rpm.get(model)
+            if limit is None:
+                return None
+            if self._minute_counts[(model, minute)] >= limit:
+                self.refused_429 += 1
+                return (minute + 1) * 60 - now
+            self._minute_counts[(model, minute)] += 1
+        return None
 
     def queue(self, model: str, *replies: Reply) -> None:
         """Answer the next calls to `model` (or to any model for "*") in order.
@@ -497,6 +551,12 @@ class FakeGemini:
                 self._in_flight -= 1
 
     def _answer(self, model: str, body: dict) -> tuple[int, dict]:
+        wait_s = self._over_quota(model)
+        if wait_s is not None:
+            return 429, _quota_body(model, wait_s)
+        return self._answer_within_quota(model, body)
+
+    def _answer_within_quota(self, model: str, body: dict) -> tuple[int, dict]:
         missing = self._missing_file(body)
         if missing:
             return 403, _error_body(
