@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from django.conf import settings
 from demo.images import DEMO_PRODUCTS, write_demo_assets
 from seeitnow.http import AppError
 from shops.catalog import MAX_PAGE, Catalog, CatalogProduct, ProductPage, product_gid
+
+# Generated products get ids after the drawn ones (8000000001…).
+GENERATED_ID_BASE = 8100000000
 
 
 class DemoCatalog(Catalog):
@@ -52,6 +56,41 @@ class DemoCatalog(Catalog):
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps({"products": products}, indent=2))
         os.replace(tmp, self.path)
+
+    def add_generated(self, count: int) -> int:
+        """Grow the catalog to the drawn products plus `count` generated ones
+        (numbered copies of the drawn ones, each with its own photo file), for
+        trying and measuring whole-catalog preparation. Returns how many it added.
+        """
+        self._read()
+        with self._locked():
+            products = json.loads(self.path.read_text())["products"]
+            drawn = [p for p in products if not p.get("generated")]
+            have = len(products) - len(drawn)
+            photos = self.directory / "products"
+            for n in range(have + 1, count + 1):
+                base = drawn[(n - 1) % len(drawn)]
+                handle = f"{base['handle']}-no-{n}"
+                shutil.copyfile(
+                    photos / f"{base['handle']}.jpg", photos / f"{handle}.jpg"
+                )
+                products.append(
+                    {
+                        **base,
+                        "id": str(GENERATED_ID_BASE + n),
+                        "handle": handle,
+                        "title": f"{base['title']} No. {n}",
+                        "tags": [
+                            t
+                            for t in base.get("tags", [])
+                            if t != settings.SHOPIFY_LIVE_TAG
+                        ],
+                        "generated": True,
+                        "prepare": False,
+                    }
+                )
+            self._write(products)
+        return max(0, count - have)
 
     def _product(self, data: dict) -> CatalogProduct:
         image = self.directory / "products" / f"{data['handle']}.jpg"

@@ -99,7 +99,7 @@ def _cached_upload(uri: str | None, expires_at: datetime | None) -> UploadedFile
     return None
 
 
-def _with_file_uri(
+def with_file_uri(
     *, provider: AIProvider, image: ImageInput, owner: ProductAsset | RoomSession
 ) -> ImageInput:
     """Upload once to the provider's file cache and remember the URI on `owner`;
@@ -146,9 +146,14 @@ def _load_inputs(*, run: RenderRun, provider: AIProvider) -> RunInputs:
         data=_read_checked(room.canonical_room_image_key, run.room_image_hash, "room"),
         mime_type="image/jpeg",
     )
+    # The room's upload is queued at room/confirm; a render that starts before it
+    # finished sends the room inline rather than wait for an upload of its own.
+    room_cached = _cached_upload(room.gemini_file_uri, room.gemini_file_expires_at)
     return RunInputs(
-        product=_with_file_uri(provider=provider, image=product, owner=asset),
-        room=_with_file_uri(provider=provider, image=room_image, owner=room),
+        product=with_file_uri(provider=provider, image=product, owner=asset),
+        room=room_image
+        if room_cached is None
+        else with_file_uri(provider=provider, image=room_image, owner=room),
         aspect_ratio=room.canonical_room_ratio_label or "1:1",
     )
 

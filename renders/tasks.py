@@ -10,6 +10,13 @@ from renders.services.closing import render_runs_sweep
 from seeitnow.logging import bind_request_id
 
 
+def room_upload_to_provider(room_session_id: str, request_id: str | None = None):
+    """Queued at room/confirm: the room in the provider's file store ahead of
+    the first render."""
+    with bind_request_id(request_id):
+        return rooms.room_session_upload_to_provider(room_session_id=room_session_id)
+
+
 def purge_expired_rooms() -> dict[str, int]:
     """Scheduled hourly: delete expired room sessions and their images."""
     return rooms.room_sessions_purge_expired()

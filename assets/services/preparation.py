@@ -187,26 +187,30 @@ def asset_refresh_from_product_update(*, shop: Shop, payload: dict) -> bool:
 PREPARE_ALL_LIMIT = 250
 
 
-def assets_prepare_unprepared(
-    *, shop: Shop, limit: int = PREPARE_ALL_LIMIT
+def assets_prepare_catalog(
+    *, shop: Shop, unprepared_only: bool = True, limit: int | None = PREPARE_ALL_LIMIT
 ) -> dict[str, list]:
-    """Queue every catalog product never prepared, up to `limit` of them.
+    """Queue the shop's catalog, page by page: the products never prepared, or
+    (`unprepared_only=False`) every product, up to `limit` (None: no limit).
 
-    Returns `{"queued", "skipped"}` as assets_prepare_batch; raises the catalog's
-    AppError.
+    The merchant's "prepare all" and `manage.py prepare_catalog` both land here.
+    Returns `{"queued", "skipped"}` as assets_prepare_batch (a product already
+    being prepared is skipped, with why); raises the catalog's AppError.
     """
     catalog = get_catalog(shop)
     cursor: str | None = None
     chosen: list[str] = []
-    while len(chosen) < limit:
+    while limit is None or len(chosen) < limit:
         page = catalog.list_products(cursor=cursor, limit=MAX_PAGE)
         known = assets_by_product(shop=shop, product_ids=[p.id for p in page.products])
         for product in page.products:
             asset = known.get(product.id)
-            if asset is None or asset.status == S.UNPREPARED:
+            if not unprepared_only or asset is None or asset.status == S.UNPREPARED:
                 asset_register(shop=shop, product=product)
                 chosen.append(product.id)
         cursor = page.next_cursor
         if cursor is None:
             break
-    return assets_prepare_batch(shop=shop, product_ids=chosen[:limit])
+    return assets_prepare_batch(
+        shop=shop, product_ids=chosen if limit is None else chosen[:limit]
+    )

@@ -63,7 +63,7 @@ def product_prepare_many(request: HttpRequest) -> JsonResponse:
     """POST /api/products/prepare `{"product_ids"}` or `{"all_unprepared": true}`."""
     ids = inputs.product_ids(parse_json_body(request))
     if ids is None:
-        result = preparation.assets_prepare_unprepared(shop=request.shop)
+        result = preparation.assets_prepare_catalog(shop=request.shop)
     else:
         result = preparation.assets_prepare_batch(shop=request.shop, product_ids=ids)
     return json_ok(result)

@@ -8,21 +8,27 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
+from django_q.tasks import async_task
 
 from renders import imaging
 from renders.inputs import ROOM_CONTENT_TYPES
 from renders.models import RenderRun, RoomSession
+from renders.renderer import with_file_uri
 from renders.selectors import room_session_live
 from seeitnow import storage
+from seeitnow.ai import ImageInput, get_provider
 from seeitnow.db import model_update
 from seeitnow.http import AppError
+from seeitnow.logging import get_request_id
 from seeitnow.storage import keys
 from shops.models import Shop
 
 logger = logging.getLogger(__name__)
 
 ROOM_CANONICAL_NAME = "canonical.jpg"
+ROOM_UPLOAD_TASK = "renders.tasks.room_upload_to_provider"
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,18 @@ def room_session_confirm(
             "gemini_file_expires_at": None,
         },
     )
+    if get_provider().caches_files:
+        request_id = get_request_id()
+        # Ahead of the shopper's first render, off the request: no render waits
+        # for the room's upload to the provider's file store.
+        transaction.on_commit(
+            lambda: async_task(
+                ROOM_UPLOAD_TASK,
+                str(room.id),
+                request_id,
+                task_name=f"room upload {room.id}",
+            )
+        )
     logger.info(
         "room canonicalised",
         extra={
@@ -126,6 +144,29 @@ def room_session_confirm(
         },
     )
     return room
+
+
+def room_session_upload_to_provider(*, room_session_id: uuid.UUID) -> str | None:
+    """Put the room's canonical image in the provider's file store (Gemini's
+    Files API) and remember its URI; the URI, or None when there is nothing to
+    do (expired, not confirmed, a provider without a store) or it failed."""
+    room = RoomSession.objects.filter(
+        pk=room_session_id, expires_at__gt=timezone.now()
+    ).first()
+    if room is None or not room.canonical_room_image_key:
+        return None
+    try:
+        data = storage.read(
+            room.canonical_room_image_key, max_bytes=settings.FETCH_MAX_BYTES
+        )
+    except storage.ObjectNotFound:
+        return None
+    image = with_file_uri(
+        provider=get_provider(),
+        image=ImageInput(data=data, mime_type="image/jpeg"),
+        owner=room,
+    )
+    return image.file_uri
 
 
 def room_sessions_purge_expired(

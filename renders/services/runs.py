@@ -44,7 +44,7 @@ from shops.quota import quota_reserve, rate_limit_allow
 logger = logging.getLogger("renders.render")
 
 RENDER_TASK = "renders.tasks.render_run"
-SYNC_POLL_INTERVAL_S = 0.1
+SYNC_POLL_INTERVAL_S = 0.05
 
 
 def _read_image(key: str, missing: AppError) -> tuple[bytes, dict[str, Any]]:
@@ -198,6 +198,6 @@ def render_run_wait(*, run: RenderRun, timeout_s: float) -> RenderRun:
         run.refresh_from_db(fields=["status", "total_duration_ms"])
         if run.is_finished or time.monotonic() >= deadline:
             return run
-        # One indexed primary-key read per 100 ms per waiting request: cheap, and
-        # the answer leaves at most 100 ms after the run ends.
+        # One indexed primary-key read per 50 ms per waiting request: cheap, and
+        # the answer leaves at most 50 ms after the run ends.
         time.sleep(min(SYNC_POLL_INTERVAL_S, max(0.0, deadline - time.monotonic())))

@@ -82,6 +82,9 @@ class AIProvider(ABC):
 
     name: str
     prep_strategy: str
+    # Whether ensure_uploaded keeps images in a file store worth filling ahead
+    # of a render (Gemini's Files API); the local provider passes them inline.
+    caches_files: bool = False
 
     @abstractmethod
     def model_for(self, purpose: str) -> str:

@@ -98,6 +98,7 @@ class GeminiProvider(AIProvider):
 
     name = "gemini"
     prep_strategy = "batch"
+    caches_files = True
 
     def __init__(self, *, retry_initial_delay_s: float = 1.0) -> None:
         self._api_key = settings.GEMINI_API_KEY

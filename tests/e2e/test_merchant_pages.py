@@ -112,7 +112,9 @@ def test_settings_monitor_and_run_pages_look_finished(merchant):
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.goto(f"{base}/app/settings?shop=demo-shop.myshopify.com")
-            page.fill("#prompt-addition", "Warm natural light, Scandinavian rooms")
+            page.get_by_label("Shop-wide prompt addition").fill(
+                "Warm natural light, Scandinavian rooms"
+            )
             page.click("#save")
             expect(page.locator("#settings-status")).to_have_text("Saved.")
             expect(page.locator("#reprepare-offer")).to_be_visible()

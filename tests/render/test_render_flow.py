@@ -8,14 +8,14 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image
 
-from renders.models import RenderJob, RenderRun
+from renders.models import RenderJob, RenderRun, RoomSession
 from renders.selectors import variant_selection_counts
 from seeitnow import storage
 from shops.models import UsageDaily
 from tests.factories import make_room, make_run, make_variant
 from tests.fakes.gemini import blocked_reply, error_reply, image_reply
 from tests.render.client import fetch, poll_route, proxy
-from tests.render.scene import live_asset, room_jpeg
+from tests.render.scene import confirmed_room, live_asset, room_jpeg
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -290,3 +290,43 @@ def test_all_variants_failing_answers_422_and_charges_nothing(client, shop, gemi
     assert usage(shop) == 0
     polled = proxy(client, shop, f"see-it-now/render/{run.id}", method="get").json()
     assert (polled["status"], polled["variants"]) == ("failed", [])
+
+
+def test_the_room_goes_to_the_files_api_at_confirm_not_at_render(client, shop, gemini):
+    asset, _ = live_asset(shop=shop)
+    room_id = confirmed_room_via_proxy(client, shop)
+
+    room = RoomSession.objects.get(pk=room_id)
+    assert room.gemini_file_uri  # uploaded by the task queued at confirm
+    assert len(gemini.upload_starts()) == 1
+
+    body = {"room_session_id": room_id, "product_id": asset.product_id}
+    assert proxy(client, shop, "see-it-now/render", body).status_code == 200
+
+    # The render uploaded only the product's cutout; every call names the room's
+    # file instead of carrying its bytes.
+    assert len(gemini.upload_starts()) == 2
+    calls = gemini.generate_calls(IMAGE_MODEL)
+    assert len(calls) == 8
+    for call in calls:
+        assert call.part_summary()[1] == ("file", "image/jpeg", room.gemini_file_uri)
+
+
+def test_no_upload_is_queued_for_the_local_provider(client, shop):
+    room_id = confirmed_room_via_proxy(client, shop)
+
+    room = RoomSession.objects.get(pk=room_id)
+    assert (room.gemini_file_uri, room.gemini_file_expires_at) == (None, None)
+
+
+def test_a_render_before_the_rooms_upload_sends_the_room_inline(client, shop, gemini):
+    asset, _ = live_asset(shop=shop)
+    room, room_bytes = confirmed_room(shop=shop)  # confirmed, never uploaded
+
+    body = {"room_session_id": str(room.id), "product_id": asset.product_id}
+    assert proxy(client, shop, "see-it-now/render", body).status_code == 200
+
+    # No upload of the room in the render's path: only the cutout went up.
+    assert len(gemini.upload_starts()) == 1
+    for call in gemini.generate_calls(IMAGE_MODEL):
+        assert call.part_summary()[1] == ("inline", "image/jpeg", room_bytes)

@@ -26,6 +26,7 @@ from renders.services.closing import (
     render_run_finish,
     render_runs_sweep,
 )
+from renders.services.rooms import room_session_upload_to_provider
 from renders.services.runs import render_start
 from renders.tasks import render_run
 from seeitnow import storage
@@ -124,6 +125,8 @@ def test_gemini_partial_run_records_why(scene, gemini, settings):
     )
     run = start(scene)
     assert run.model == "gemini-2.5-flash-image"
+    # What room/confirm queues: the room in the Files API before the render.
+    room_session_upload_to_provider(room_session_id=scene.room.id)
 
     run = render_run_execute(run_id=run.id)
 
@@ -173,6 +176,7 @@ def test_gemini_partial_run_records_why(scene, gemini, settings):
 
 def test_variants_run_in_parallel_and_uploads_are_reused(scene, gemini):
     gemini.queue("*", *[image_reply(delay_s=0.5)] * 8)
+    room_session_upload_to_provider(room_session_id=scene.room.id)
     render_run_execute(run_id=start(scene).id)
     assert gemini.max_in_flight == 8
     assert len(gemini.upload_starts()) == 2

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from assets.models import AssetStatus
@@ -32,12 +32,30 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-superuser", action="store_true", help="Do not create the demo user."
         )
+        parser.add_argument(
+            "--catalog-size",
+            type=int,
+            default=0,
+            help="Also add this many generated products (copies of the drawn ones, "
+            "left unprepared) to try `prepare_catalog` on a large catalog.",
+        )
 
-    def handle(self, *args, no_superuser: bool = False, **options):
+    def handle(
+        self,
+        *args,
+        no_superuser: bool = False,
+        catalog_size: int = 0,
+        **options,
+    ):
+        if catalog_size < 0:
+            raise CommandError("--catalog-size must be 0 or more.")
         if not no_superuser:
             self._superuser()
         shop = self._shop()
         catalog = DemoCatalog()
+        if catalog_size:
+            added = catalog.add_generated(catalog_size)
+            self.stdout.write(f"  {added} generated product(s) added to the catalog")
         products = {p.id: p for p in catalog.list_products(limit=50).products}
         for spec in DEMO_PRODUCTS:
             product = products[spec["id"]]

@@ -3,7 +3,6 @@
 (function () {
   "use strict";
 
-  const polaris = (tag) => Boolean(window.customElements && customElements.get(tag));
 
   async function api(url, body) {
     const headers = { "Content-Type": "application/json" };
@@ -25,11 +24,11 @@
     else window.top.location.href = url;
   }
 
-  function fieldValue(tag, name, fallbackId) {
+  // Polaris' elements, or the shell's stand-ins for them, both expose the
+  // control's value (`value`, `checked`) on the element itself.
+  function fieldValue(tag, name) {
     const el = document.querySelector(tag + '[name="' + name + '"]');
-    if (polaris(tag)) return tag === "s-checkbox" ? el.checked : el.value;
-    const input = document.getElementById(fallbackId);
-    return tag === "s-checkbox" ? input.checked : input.value;
+    return tag === "s-checkbox" ? el.checked : el.value;
   }
 
   function onPress(el, handler) {
@@ -49,8 +48,8 @@
       status.textContent = "Saving…";
       try {
         const data = await api(form.dataset.api, {
-          prompt_addition: fieldValue("s-text-field", "prompt_addition", "prompt-addition"),
-          auto_reprepare: fieldValue("s-checkbox", "auto_reprepare", "auto-reprepare"),
+          prompt_addition: fieldValue("s-text-area", "prompt_addition"),
+          auto_reprepare: fieldValue("s-checkbox", "auto_reprepare"),
         });
         status.textContent = "Saved.";
         offer.hidden = !data.reprepare_suggested;
