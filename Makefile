@@ -65,6 +65,10 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The benchmarks that need PostgreSQL use this scratch database (it is flushed).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/seeitnow_bench
+export BENCH_DATABASE_URL
+
 bench: install
 	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
 

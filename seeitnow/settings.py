@@ -30,6 +30,9 @@ DEV_SECRET_KEY = "dev-insecure-see-it-now-change-me"
 SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# System checks to silence by id, e.g. seeitnow.E007 to run a benchmark with local
+# storage on production settings. Every silenced error is a deliberate exception.
+SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 # Trust X-Forwarded-Proto only behind a proxy that sets it (a load balancer that
 # terminates TLS): a client could otherwise claim https on a plain connection.
 if env.bool("TRUST_X_FORWARDED_PROTO", default=False):

@@ -434,6 +434,8 @@ class FakeGemini:
         self._minute_counts: dict[tuple[str, int], int] = defaultdict(int)
         self.refused_429 = 0
         self.clock = time.time
+        # Default structured answers by response schema title (see answer_by_schema).
+        self._by_schema: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
@@ -489,6 +491,13 @@ class FakeGemini:
                 return (minute + 1) * 60 - now
             self._minute_counts[(model, minute)] += 1
         return None
+
+    def answer_by_schema(self, **answers: Any) -> None:
+        """When nothing is scripted, answer a structured call whose
+        responseJsonSchema has this title (e.g. ProductPlacementFacts=...) with
+        that JSON: any number of extractor and builder calls, in any order."""
+        with self._lock:
+            self._by_schema.update(answers)
 
     def queue(self, model: str, *replies: Reply) -> None:
         """Answer the next calls to `model` (or to any model for "*") in order.
@@ -570,6 +579,9 @@ class FakeGemini:
             return 400, _error_body(400, refusal)
         wants_image = "IMAGE" in (config.get("responseModalities") or [])
         reply = self._next_reply(model)
+        title = (config.get("responseJsonSchema") or {}).get("title")
+        if reply is None and title in self._by_schema:
+            reply = json_reply(self._by_schema[title])
         if reply is None:
             if not wants_image:
                 return 400, _error_body(
