@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 
 from assets.selectors import PRODUCT_FILTERS
+from renders.inputs import room_content_type_parse
 from seeitnow.http import AppError
 
 MAX_LIMIT = 100
@@ -72,3 +73,19 @@ def uploaded_cutout(request: HttpRequest) -> bytes:
     if upload is None:
         raise AppError("missing_file", "Attach the cutout PNG as `cutout`.", 400)
     return upload.read()
+
+
+@dataclass(frozen=True)
+class RoomPhoto:
+    data: bytes
+    content_type: str
+
+
+def uploaded_room_photo(request: HttpRequest) -> RoomPhoto:
+    """The room photo of a multipart `photo` field, for a test render; raises
+    AppError `missing_file` or `invalid_content_type`."""
+    upload = request.FILES.get("photo")
+    if upload is None:
+        raise AppError("missing_file", "Attach the room photo as `photo`.", 400)
+    content_type = room_content_type_parse(upload.content_type)
+    return RoomPhoto(data=upload.read(), content_type=content_type)

@@ -28,6 +28,11 @@ urlpatterns = [
     path("api/products/<str:product_id>/disable", api_products.product_disable),
     path("api/products/<str:product_id>/overrides", api_products.product_overrides),
     path("api/products/<str:product_id>/cutout", api_products.product_cutout),
+    path(
+        "api/products/<str:product_id>/test-render",
+        api_products.product_test_render,
+        name="api-product-test-render",
+    ),
     path("auth/patch-id-token", home.patch_id_token, name="patch-id-token"),
 ]
 

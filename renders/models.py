@@ -9,6 +9,9 @@ from django.utils import timezone
 
 # The version string every storefront render answer carries (SPEC §5).
 RENDER_VERSION = "see-it-now-v2"
+# Runs a merchant starts from the product page carry this request-id prefix: they
+# are paid as preparation usage, so closing one never touches the render quota.
+TEST_RENDER_PREFIX = "merchant-test:"
 
 
 class RoomSession(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from assets.models import ProductAsset
@@ -15,7 +16,9 @@ from assets.selectors import (
 from assets.services import edits, preparation, status
 from merchant import inputs
 from merchant.responses import json_api, product_detail_json, product_json
+from renders.services import rooms, runs
 from seeitnow.http import AppError, json_ok, parse_json_body
+from seeitnow.logging import get_request_id
 from shops.auth import shop_admin_required
 from shops.ids import product_id_numeric
 
@@ -142,3 +145,31 @@ def product_cutout(request: HttpRequest, product_id: str) -> JsonResponse:
         shop=request.shop, asset=asset, data=inputs.uploaded_cutout(request)
     )
     return _answer(request, asset)
+
+
+@require_POST
+@shop_admin_required
+@json_api
+def product_test_render(request: HttpRequest, product_id: str) -> JsonResponse:
+    """POST /api/products/{id}/test-render (multipart `photo`): render the eight
+    variants in that room; 202 with the run to follow on /api/monitor/run/{id}.
+    Paid as preparation usage, never from the storefront's render quota."""
+    asset = _asset(request, product_id)
+    photo = inputs.uploaded_room_photo(request)
+    room = rooms.room_session_from_photo(
+        shop=request.shop, data=photo.data, content_type=photo.content_type
+    )
+    run = runs.render_start_test(
+        shop=request.shop,
+        product_id=asset.product_id,
+        room=room,
+        request_id=get_request_id(),
+    )
+    return json_ok(
+        {
+            "run_id": str(run.id),
+            "status": "pending",
+            "run_url": reverse("merchant:monitor-run-api", args=[run.id]),
+        },
+        status=202,
+    )

@@ -15,7 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from renders.assembler import PromptPackInvalid, assemble_prompts, sha256_text
-from renders.models import RenderRun, RunStatus, VariantResult, VariantStatus
+from renders.models import (
+    TEST_RENDER_PREFIX,
+    RenderRun,
+    RunStatus,
+    VariantResult,
+    VariantStatus,
+)
 from seeitnow.ai.schema import VARIANT_IDS
 from seeitnow.metrics import RENDER_DURATION, RENDER_RUNS
 from shops.quota import quota_release
@@ -62,7 +68,13 @@ def _close(*, run_id: object, now: datetime) -> tuple[RenderRun, bool]:
         closed = RenderRun.objects.filter(
             pk=run.pk, total_duration_ms__isnull=True
         ).update(status=status, total_duration_ms=duration_ms)
-        if closed and not successes:
+        # A merchant's test render reserved no storefront quota (it is paid as
+        # preparation usage), so there is nothing to give back.
+        if (
+            closed
+            and not successes
+            and not run.request_id.startswith(TEST_RENDER_PREFIX)
+        ):
             quota_release(shop_id=run.shop_id, day=timezone.localdate(run.created_at))
     run.refresh_from_db()
     if closed:

@@ -40,8 +40,7 @@ class RoomUpload:
     max_bytes: int
 
 
-def room_session_create(*, shop: Shop, content_type: str) -> RoomUpload:
-    """Start a room session and sign its upload (`content_type` is normalised)."""
+def _room_session_new(*, shop: Shop, content_type: str) -> RoomSession:
     extension = ROOM_CONTENT_TYPES[content_type][1]
     now = timezone.now()
     room = RoomSession(
@@ -53,6 +52,12 @@ def room_session_create(*, shop: Shop, content_type: str) -> RoomUpload:
         shop_id=shop.id, room_session_id=room.id, name=f"room.{extension}"
     )
     room.save(force_insert=True)
+    return room
+
+
+def room_session_create(*, shop: Shop, content_type: str) -> RoomUpload:
+    """Start a room session and sign its upload (`content_type` is normalised)."""
+    room = _room_session_new(shop=shop, content_type=content_type)
     max_bytes = settings.ROOM_MAX_UPLOAD_BYTES
     upload = storage.signed_upload_url(
         room.original_room_image_key, content_type=content_type, max_bytes=max_bytes
@@ -64,6 +69,31 @@ def room_session_create(*, shop: Shop, content_type: str) -> RoomUpload:
         room_image_future_url=storage.signed_read_url(room.original_room_image_key),
         max_bytes=max_bytes,
     )
+
+
+def room_session_from_photo(
+    *, shop: Shop, data: bytes, content_type: str
+) -> RoomSession:
+    """A confirmed room session from a photo the merchant sent the app directly
+    (a test render), with the storefront's size limit and canonicalisation.
+
+    Raises AppError invalid_image (nothing kept) like room/confirm.
+    """
+    max_bytes = settings.ROOM_MAX_UPLOAD_BYTES
+    if len(data) > max_bytes:
+        raise AppError(
+            "invalid_image", f"The image is larger than {max_bytes // 2**20} MB."
+        )
+    with transaction.atomic():
+        room = _room_session_new(shop=shop, content_type=content_type)
+        storage.save(room.original_room_image_key, data, content_type=content_type)
+        try:
+            return room_session_confirm(shop=shop, room_session_id=room.id)
+        except AppError:
+            storage.delete_prefix(
+                keys.room_prefix(shop_id=shop.id, room_session_id=room.id)
+            )
+            raise
 
 
 def room_session_confirm(

@@ -32,14 +32,14 @@ from renders.assembler import (
     sha256_json,
 )
 from renders.inputs import RenderInput
-from renders.models import RenderRun, RoomSession
+from renders.models import TEST_RENDER_PREFIX, RenderRun, RoomSession
 from renders.selectors import room_session_live
 from seeitnow import storage
 from seeitnow.ai import get_provider
 from seeitnow.http import AppError
 from seeitnow.metrics import REFUSALS
 from shops.models import Shop
-from shops.quota import quota_reserve, rate_limit_allow
+from shops.quota import quota_reserve, rate_limit_allow, usage_count_preparation
 
 logger = logging.getLogger("renders.render")
 
@@ -68,11 +68,12 @@ def _room_checked(
 
 
 def _asset_checked(
-    *, shop: Shop, product_id: str
+    *, shop: Shop, product_id: str, statuses: frozenset[str] = frozenset({"live"})
 ) -> tuple[ProductAsset, bytes, dict[str, Any]]:
-    """The product's live default asset with its cutout and the cutout's meta."""
+    """The product's default asset (live, unless `statuses` says otherwise) with
+    its cutout and the cutout's meta."""
     asset = asset_default_for_product(shop=shop, product_id=product_id)
-    if asset is None or asset.status != AssetStatus.LIVE:
+    if asset is None or asset.status not in statuses:
         raise AppError(
             "product_not_enabled", "See It Now is not enabled for this product.", 422
         )
@@ -188,6 +189,50 @@ def render_start(*, shop: Shop, request: RenderInput, request_id: str) -> Render
             "model": run.model,
         },
     )
+    return run
+
+
+def render_start_test(
+    *, shop: Shop, product_id: str, room: RoomSession, request_id: str
+) -> RenderRun:
+    """A merchant's test render of a ready or live product in a confirmed room:
+    no storefront rate limit or quota; counted as preparation usage.
+
+    Raises AppError product_not_enabled (422, not prepared), no_room_image,
+    no_product_image or pipeline_not_ready, with nothing written.
+    """
+    missing = AppError("no_room_image", "The room photo is not confirmed yet.")
+    if not room.canonical_room_image_key:
+        raise missing
+    room_bytes, room_meta = _read_image(room.canonical_room_image_key, missing)
+    asset, product_bytes, product_meta = _asset_checked(
+        shop=shop,
+        product_id=product_id,
+        statuses=frozenset({AssetStatus.READY, AssetStatus.LIVE}),
+    )
+    model = get_provider().model_for("image")
+    with transaction.atomic():
+        now = timezone.now()
+        usage_count_preparation(shop=shop, day=timezone.localdate(now))
+        run = RenderRun.objects.create(
+            shop=shop,
+            product_asset=asset,
+            room_session_id=room.id,
+            request_id=f"{TEST_RENDER_PREFIX}{request_id}"[:255],
+            prompt_pack_version=asset.prompt_pack_version or asset.prompt_version,
+            model=model,
+            product_image_hash=sha256_bytes(product_bytes),
+            product_image_meta=product_meta,
+            room_image_hash=sha256_bytes(room_bytes),
+            room_image_meta=room_meta,
+            resolved_facts_hash=sha256_json(asset.resolved_facts),
+            resolved_facts_json=asset.resolved_facts,
+            prompt_pack_hash=sha256_json(asset.prompt_pack),
+            prompt_pack_json=asset.prompt_pack,
+            created_at=now,
+        )
+        run_id = str(run.id)
+        transaction.on_commit(lambda: async_task(RENDER_TASK, run_id, request_id))
     return run
 
 

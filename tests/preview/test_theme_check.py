@@ -35,7 +35,7 @@ def run_check(root: Path) -> subprocess.CompletedProcess:
 
 
 def test_the_pinned_theme_check_is_the_installed_one():
-    pinned = json.loads((REPO / "package.json").read_text())["devDependencies"]
+    pinned = json.loads((REPO / "package.json").read_text())["dependencies"]
     version = pinned["@shopify/theme-check-node"]
     assert version[0].isdigit(), "pin an exact version"
     lock = json.loads((REPO / "package-lock.json").read_text())
