@@ -90,6 +90,24 @@ def test_merchant_prepares_enables_and_edits_the_vase(admin, demo_shop, settings
             pack.scroll_into_view_if_needed()
             page.screenshot(path=str(SHOTS / "detail-saved.png"))
 
+            # A test render in a sample room: eight variants on the page.
+            test_render = page.locator("[data-test-render]")
+            test_render.get_by_role("button", name="Sample living room").click()
+            expect(test_render.locator(".sin-test-tile img")).to_have_count(
+                8, timeout=60_000
+            )
+            expect(test_render.locator("[data-test-status]")).to_have_text(
+                "8 of 8 variants rendered (complete)."
+            )
+            test_render.scroll_into_view_if_needed()
+            page.screenshot(path=str(SHOTS / "test-render.png"))
+
+            # ... and the Monitor has the run, with its eight images.
+            page.goto(f"{admin}/app/monitor")
+            page.get_by_role("link", name="Details").first.click()
+            expect(page.locator("img[alt^='V0']")).to_have_count(8)
+            page.screenshot(path=str(SHOTS / "monitor-run.png"), full_page=True)
+
             missing = page.goto(f"{admin}/app/products/123")
             assert missing.status == 404
             expect(page.locator("h1")).to_have_text("Product not found")
