@@ -414,3 +414,49 @@ def test_orders_paid_is_announced(
         order_paid.disconnect(dispatch_uid="test-orders-paid")
     assert (response.status_code, response.json()) == (200, {"ok": True})
     assert received == [(shop.pk, order)]
+
+
+def test_a_paid_order_line_from_a_render_reaches_the_funnel_once(
+    client, settings, shop, django_capture_on_commit_callbacks
+):
+    """orders/paid, signed, end to end: the webhook, its task, the signal and the
+    renders receiver; a redelivery of the same webhook id adds nothing."""
+    from renders.models import SeeItNowOrderLine
+
+    order = {
+        "id": 778,
+        "currency": "EUR",
+        "line_items": [
+            {
+                "id": 11,
+                "product_id": 555,
+                "quantity": 2,
+                "price": "49.50",
+                "properties": [{"name": "_see_it_now_variant", "value": "V03"}],
+            },
+            {"id": 12, "product_id": 556, "quantity": 1, "price": "5.00"},
+        ],
+    }
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = _deliver(
+                client,
+                settings,
+                "orders/paid",
+                shop.shop_domain,
+                order,
+                webhook_id="wh-orders-778",
+            )
+        assert response.status_code == 200
+
+    line = SeeItNowOrderLine.objects.get()
+    assert (
+        line.shop_id,
+        line.order_id,
+        line.line_item_id,
+        line.product_id,
+        line.variant_id,
+        line.quantity,
+        str(line.price),
+        line.currency,
+    ) == (shop.pk, "778", "11", "555", "V03", 2, "49.50", "EUR")
