@@ -22,12 +22,13 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from bench.common import parse_with_database, work_folder  # noqa: E402
 
 TEXT_MODEL = "gemini-2.5-flash"
 
@@ -51,20 +52,11 @@ def rss_mb(root_pid: int) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL"),
-        help="a scratch PostgreSQL database (or BENCH_DATABASE_URL)",
-    )
     parser.add_argument("--products", type=int, default=200)
     parser.add_argument("--rpm", type=int, default=120)
     parser.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args()
-    if not args.database_url:
-        parser.error("--database-url (or BENCH_DATABASE_URL) is required")
-
-    tmp = Path(tempfile.mkdtemp(prefix="bench-catalog-"))
-    (tmp / "media").mkdir()
+    args = parse_with_database(parser)
+    tmp = work_folder("bench-catalog-")
 
     from tests.ai.test_gemini import FACTS, _pack
     from tests.fakes.gemini import FakeGemini

@@ -22,7 +22,6 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -33,6 +32,8 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from bench.common import parse_with_database, work_folder  # noqa: E402
 
 SECRET = "bench-secret"
 ENCRYPTION_KEY = "kV7aHcfZrWJSZbqJrw9H0l9iNUTMuV0h6nq0ZVRb4pk="
@@ -58,22 +59,13 @@ def percentile(values: list[float], q: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL"),
-        help="a scratch PostgreSQL database (or BENCH_DATABASE_URL)",
-    )
     parser.add_argument("--shoppers", type=int, default=50)
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--web-threads", type=int, default=8)
     parser.add_argument("--q-workers", type=int, default=2)
     parser.add_argument("--db-pool", type=int, default=0)
-    args = parser.parse_args()
-    if not args.database_url:
-        parser.error("--database-url (or BENCH_DATABASE_URL) is required")
-
-    tmp = Path(tempfile.mkdtemp(prefix="bench-load-"))
-    (tmp / "media").mkdir()
+    args = parse_with_database(parser)
+    tmp = work_folder("bench-load-")
     base = f"http://127.0.0.1:{PORT}"
     env = {
         "DJANGO_SETTINGS_MODULE": "seeitnow.settings",

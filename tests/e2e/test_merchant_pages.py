@@ -13,18 +13,9 @@ from PIL import Image
 from renders.models import RenderJob
 from seeitnow import storage
 from shops.signals import order_paid
+from tests.e2e.test_preview import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import make_ready_asset, make_room, make_run, make_variant
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = Path("/tmp/merchant-shots")
 
 pytestmark = [

@@ -130,17 +130,18 @@
     return facts;
   }
 
+  // What the form held once `fill` had settled: unsaved means different from it
+  // (not from the JSON, which a control may spell differently, e.g. 45 vs 45.0).
+  let baseline = null;
+  const snapshot = () =>
+    JSON.stringify([collect(), document.querySelector("[data-instructions]").value]);
+
   function changed() {
-    let any = false;
     controls.forEach((c) => {
-      const base = get(product.resolved_facts, c.field.path);
-      const differs = JSON.stringify(c.get() ?? null) !== JSON.stringify(base ?? null);
       const edited = JSON.stringify(c.get() ?? null) !== JSON.stringify(get(product.extracted_facts, c.field.path) ?? null);
       c.row.classList.toggle("is-changed", edited);
-      any = any || differs;
     });
-    const instructions = document.querySelector("[data-instructions]").value;
-    any = any || instructions !== (product.render_instructions || "");
+    const any = baseline !== null && snapshot() !== baseline;
     if (any) saveButton.removeAttribute("disabled"); else saveButton.setAttribute("disabled", "");
     saveBar(any);
   }
@@ -205,7 +206,12 @@
       p.prompt_pack.variants.forEach((v) => add(v.id, v.variation));
       pack.append(h("p", { class: "muted", "data-pack-version": p.prompt_pack_version }, `Prompt version ${p.prompt_pack_version}`), dl);
     }
-    requestAnimationFrame(changed);
+    // Object rows set their fields on the next frame; take the baseline after.
+    baseline = null;
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      baseline = snapshot();
+      changed();
+    }));
   }
 
   function fail(error) {
