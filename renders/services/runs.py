@@ -23,7 +23,7 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from assets.models import AssetStatus, ProductAsset
-from assets.selectors import asset_default_for_product
+from assets.selectors import asset_default_for_product, asset_live_for_variant
 from renders.assembler import (
     PromptPackInvalid,
     assemble_prompts,
@@ -68,10 +68,17 @@ def _room_checked(
 
 
 def _asset_checked(
-    *, shop: Shop, product_id: str
+    *, shop: Shop, product_id: str, variant_id: str | None
 ) -> tuple[ProductAsset, bytes, dict[str, Any]]:
-    """The product's live default asset with its cutout and the cutout's meta."""
-    asset = asset_default_for_product(shop=shop, product_id=product_id)
+    """The asset to render with its cutout and the cutout's meta: the selected
+    variant's own live asset when it has one, else the product's default."""
+    asset = None
+    if variant_id is not None:
+        asset = asset_live_for_variant(
+            shop=shop, product_id=product_id, variant_id=variant_id
+        )
+    if asset is None:
+        asset = asset_default_for_product(shop=shop, product_id=product_id)
     if asset is None or asset.status != AssetStatus.LIVE:
         raise AppError(
             "product_not_enabled", "See It Now is not enabled for this product.", 422
@@ -109,7 +116,7 @@ def _inputs_checked(*, shop: Shop, request: RenderInput) -> _CheckedInputs:
         shop=shop, room_session_id=request.room_session_id
     )
     asset, product_bytes, product_meta = _asset_checked(
-        shop=shop, product_id=request.product_id
+        shop=shop, product_id=request.product_id, variant_id=request.variant_id
     )
     return _CheckedInputs(
         room=room,
