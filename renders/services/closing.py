@@ -19,6 +19,7 @@ from renders.models import RenderRun, RunStatus, VariantResult, VariantStatus
 from seeitnow.ai.schema import VARIANT_IDS
 from seeitnow.metrics import RENDER_DURATION, RENDER_RUNS
 from shops.quota import quota_release
+from shops.services import shop_availability_queue
 
 logger = logging.getLogger("renders.render")
 
@@ -64,6 +65,8 @@ def _close(*, run_id: object, now: datetime) -> tuple[RenderRun, bool]:
         ).update(status=status, total_duration_ms=duration_ms)
         if closed and not successes:
             quota_release(shop_id=run.shop_id, day=timezone.localdate(run.created_at))
+            # The unit given back may be the one that had hidden the button.
+            shop_availability_queue(shop=run.shop)
     run.refresh_from_db()
     if closed:
         RENDER_RUNS.labels(status=run.status).inc()

@@ -40,6 +40,7 @@ from seeitnow.http import AppError
 from seeitnow.metrics import REFUSALS
 from shops.models import Shop
 from shops.quota import quota_reserve, rate_limit_allow
+from shops.services import shop_availability_queue
 
 logger = logging.getLogger("renders.render")
 
@@ -156,7 +157,7 @@ def render_start(*, shop: Shop, request: RenderInput, request_id: str) -> Render
     with transaction.atomic():
         now = timezone.now()
         try:
-            quota_reserve(shop=shop, day=timezone.localdate(now))
+            left = quota_reserve(shop=shop, day=timezone.localdate(now))
         except AppError:
             REFUSALS.labels(reason="quota_exceeded").inc()
             raise
@@ -183,6 +184,9 @@ def render_start(*, shop: Shop, request: RenderInput, request_id: str) -> Render
         RoomSession.objects.filter(pk=checked.room.pk).update(last_used_at=now)
         run_id = str(run.id)
         transaction.on_commit(lambda: async_task(RENDER_TASK, run_id, request_id))
+        if left == 0:
+            # The last render of the day or month: the theme hides the button.
+            shop_availability_queue(shop=shop)
     logger.info(
         "see-it-now-start",
         extra={
