@@ -20,6 +20,7 @@ from assets.models import AssetStatus
 from assets.pipeline.run import run_preparation
 from assets.services.preparation import asset_begin_preparation
 from assets.services.status import asset_go_live
+from shops.models import UsageDaily
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -585,3 +586,31 @@ def test_a_stored_room_the_server_no_longer_has_falls_back_to_the_picker(storefr
         dialog.get_by_role("button", name="Forget it").click()
         expect(use_last).to_be_hidden()
         assert stored_room(page) is None
+
+
+@pytest.mark.time_machine("2026-11-18T12:00:00Z", tick=True)
+def test_the_button_is_hidden_while_the_shops_quota_is_spent(storefront, demo_shop):
+    from playwright.sync_api import expect
+
+    shots = Path("/tmp/widget-shots")
+    shots.mkdir(exist_ok=True)
+    url = f"{storefront}/preview/products/harlow-velvet-armchair"
+    UsageDaily.objects.update_or_create(
+        shop=demo_shop,
+        date="2026-11-18",
+        defaults={"composite_renders": demo_shop.daily_quota},
+    )
+    with chromium() as browser:
+        page = browser.new_page(viewport=DEVICES["desktop"])
+        page.goto(url)
+        expect(page.locator("[data-see-it-now-paused]")).to_be_visible()
+        expect(page.locator("[data-see-it-now-open]")).to_have_count(0)
+        page.screenshot(path=str(shots / "quota-spent.png"))
+        page.close()
+    UsageDaily.objects.filter(shop=demo_shop).update(composite_renders=0)
+    with chromium() as browser:
+        page = browser.new_page(viewport=DEVICES["desktop"])
+        page.goto(url)
+        expect(page.locator("[data-see-it-now-open]")).to_be_visible()
+        expect(page.locator("[data-see-it-now-paused]")).to_have_count(0)
+        page.screenshot(path=str(shots / "quota-left.png"))
