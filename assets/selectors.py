@@ -20,6 +20,22 @@ def asset_default_for_product(*, shop: Shop, product_id: str) -> ProductAsset | 
     ).first()
 
 
+def asset_live_for_variant(
+    *, shop: Shop, product_id: str, variant_id: str
+) -> ProductAsset | None:
+    """The live asset prepared from this product variant's own image, or None."""
+    return (
+        ProductAsset.objects.filter(
+            shop=shop,
+            product_id=str(product_id),
+            variant_id=str(variant_id),
+            status=AssetStatus.LIVE,
+        )
+        .order_by("-updated_at")
+        .first()
+    )
+
+
 def assets_by_product(*, shop: Shop, product_ids: list[str]) -> dict[str, ProductAsset]:
     """Default assets of the given products, keyed by product id."""
     rows = ProductAsset.objects.filter(

@@ -13,7 +13,7 @@ from typing import Any
 
 from renders.imaging import CropParams, InvalidCropParams, parse_crop_params
 from seeitnow.http import AppError, parse_uuid
-from shops.ids import product_id_numeric
+from shops.ids import product_id_numeric, variant_id_numeric
 
 # Accepted upload content types, their normalised form and the original's extension.
 ROOM_CONTENT_TYPES: dict[str, tuple[str, str]] = {
@@ -38,6 +38,8 @@ class RenderInput:
     room_session_id: uuid.UUID
     product_id: str
     is_async: bool
+    # The shopper's selected product variant (numeric), when the theme sent one.
+    variant_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,12 +101,26 @@ def _product_id(value: Any) -> str:
     return numeric
 
 
+def _product_variant_id(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    numeric = variant_id_numeric(value)
+    if numeric is None:
+        raise AppError(
+            "invalid_variant_id",
+            "variant_id must be a Shopify product variant id.",
+        )
+    return numeric
+
+
 def render_parse(body: dict[str, Any]) -> RenderInput:
-    """see-it-now/render: missing_room_session, then missing_product_id."""
+    """see-it-now/render: missing_room_session, missing_product_id, then
+    invalid_variant_id (the optional product variant)."""
     return RenderInput(
         room_session_id=_room_session_id(body.get("room_session_id")),
         product_id=_product_id(body.get("product_id")),
         is_async=body.get("async") is True,
+        variant_id=_product_variant_id(body.get("variant_id")),
     )
 
 

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 _PRODUCT_ID = re.compile(r"^(?:gid://shopify/Product/)?([0-9]{1,20})$")
+_VARIANT_ID = re.compile(r"^(?:gid://shopify/ProductVariant/)?([0-9]{1,20})$")
 _ANY_GID = re.compile(r"^gid://shopify/[A-Za-z]+/([0-9]{1,20})$")
 
 
@@ -14,6 +15,14 @@ def product_id_numeric(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None
     match = _PRODUCT_ID.match(str(value))
+    return match.group(1) if match else None
+
+
+def variant_id_numeric(value: Any) -> str | None:
+    """The numeric id of a product variant given as digits, an int or its gid."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    match = _VARIANT_ID.match(str(value))
     return match.group(1) if match else None
 
 

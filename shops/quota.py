@@ -34,8 +34,9 @@ def usage_row_id(*, shop: Shop, day: date) -> object:
         return UsageDaily.objects.get(shop=shop, date=day).id
 
 
-def quota_reserve(*, shop: Shop, day: date) -> None:
-    """Reserve one render for `day` against both daily and monthly quotas.
+def quota_reserve(*, shop: Shop, day: date) -> int:
+    """Reserve one render for `day` against both daily and monthly quotas and
+    return how many renders are left after it (the smaller of the two).
 
     Must run inside the transaction that creates the run, which should be short:
     today's usage row stays locked until it commits. Raises AppError
@@ -70,6 +71,9 @@ def quota_reserve(*, shop: Shop, day: date) -> None:
                 f"Monthly render limit reached ({shop.monthly_quota} per month).",
                 402,
             )
+        return min(
+            shop.daily_quota - usage["today"], shop.monthly_quota - usage["month"]
+        )
 
 
 def usage_count_preparation(*, shop: Shop, day: date) -> None:

@@ -114,3 +114,15 @@ def shop_storefront_seen_at(*, shop: Shop) -> datetime | None:
     """When the storefront last reached the app (within STOREFRONT_SEEN_TTL_S)."""
     seen = cache.get(storefront_seen_key(shop=shop))
     return datetime.fromisoformat(seen) if seen else None
+
+
+def shop_storefront_available(*, shop: Shop, today: date | None = None) -> bool:
+    """Whether a render can be served now: installed, allowlisted and quota left
+    both today and this month."""
+    if not shop.is_installed or not shop_is_allowlisted(shop=shop):
+        return False
+    usage = shop_quota_status(shop=shop, today=today)
+    return (
+        usage["used_today"] < usage["daily_quota"]
+        and usage["used_month"] < usage["monthly_quota"]
+    )

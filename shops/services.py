@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django_q.tasks import async_task
 
 from seeitnow import storage
 from seeitnow.http import AppError
@@ -26,6 +27,8 @@ from shops.selectors import (
 )
 
 logger = logging.getLogger(__name__)
+
+AVAILABILITY_TASK = "shops.tasks.shop_availability_task"
 
 # The package refreshes a token that expires within 60 s; rows whose token is good
 # for longer than this are not even locked to ask it.
@@ -73,8 +76,17 @@ def shop_install_or_revive(*, shop_domain: str, bundle: shopify.TokenBundle) -> 
             shop.access_token = bundle.to_json()
             shop.uninstalled_at = None
             shop.save()
+        # A new installation has none of the app-data metafields yet.
+        shop_availability_queue(shop=shop, force=True)
     logger.info("shop %s %s", shop_domain, "installed" if created else "revived")
     return shop
+
+
+def shop_availability_queue(*, shop: Shop, force: bool = False) -> None:
+    """Re-publish the shop's storefront availability (shops.availability) on the
+    q2 cluster once the current transaction commits: never on a request's path."""
+    shop_id = str(shop.pk)
+    transaction.on_commit(lambda: async_task(AVAILABILITY_TASK, shop_id, force))
 
 
 def shop_ensure_demo() -> Shop:
@@ -200,6 +212,7 @@ def shop_set_plan(*, shop: Shop, plan: str) -> Shop:
         for field, value in quotas.items():
             setattr(shop, field, value)
         shop.save(update_fields=["plan", *quotas])
+        shop_availability_queue(shop=shop)
     return shop
 
 

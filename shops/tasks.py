@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from shops import services
+from shops import availability, services
 from shops.models import Shop
 from shops.signals import order_paid, product_deleted, product_updated
 
@@ -41,3 +41,14 @@ def order_paid_task(shop_id: str, order: dict) -> None:
     shop = Shop.objects.filter(pk=shop_id, uninstalled_at=None).first()
     if shop is not None:
         order_paid.send(sender=Shop, shop=shop, payload=order)
+
+
+def shop_availability_task(shop_id: str, force: bool = False) -> None:
+    shop = Shop.objects.filter(pk=shop_id, uninstalled_at=None).first()
+    if shop is not None:
+        availability.shop_availability_publish(shop=shop, force=force)
+
+
+def shops_availability_refresh_task() -> int:
+    """Hourly: the daily and monthly quota resets make shops available again."""
+    return availability.shops_availability_refresh()

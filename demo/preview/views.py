@@ -40,7 +40,7 @@ from demo.preview.selectors import (
 )
 from demo.preview.signing import PROXY_PATH_PREFIX, sign_proxy_params
 from seeitnow.http import json_error
-from shops.selectors import shop_get_installed
+from shops.selectors import shop_get_installed, shop_storefront_available
 
 PROXY_MOUNT = "/proxy/"
 CART_SESSION_KEY = "preview_cart"
@@ -94,8 +94,12 @@ def product(request: HttpRequest, handle: str) -> HttpResponse:
         locale = DEFAULT_LOCALE
     strings = widget_strings(locale=locale)
     rooms = sample_rooms()
+    shop = shop_get_installed(shop_domain=settings.DEMO_SHOP_DOMAIN)
     context |= {
         "product": found,
+        # What the Liquid block reads from the app-data metafield
+        # `see_it_now.available` (shops.availability): the demo has no Liquid.
+        "storefront_available": shop_storefront_available(shop=shop),
         "others": [p for p in context["products"] if p is not found][:4],
         "rooms": rooms,
         "locale": locale,

@@ -25,6 +25,7 @@ from renders.models import (
 from seeitnow.ai.schema import VARIANT_IDS
 from seeitnow.metrics import RENDER_DURATION, RENDER_RUNS
 from shops.quota import quota_release
+from shops.services import shop_availability_queue
 
 logger = logging.getLogger("renders.render")
 
@@ -76,6 +77,8 @@ def _close(*, run_id: object, now: datetime) -> tuple[RenderRun, bool]:
             and not run.request_id.startswith(TEST_RENDER_PREFIX)
         ):
             quota_release(shop_id=run.shop_id, day=timezone.localdate(run.created_at))
+            # The unit given back may be the one that had hidden the button.
+            shop_availability_queue(shop=run.shop)
     run.refresh_from_db()
     if closed:
         RENDER_RUNS.labels(status=run.status).inc()

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from assets.models import AssetStatus, ProductAsset
-from assets.selectors import asset_default_for_product
+from assets.selectors import asset_default_for_product, asset_live_for_variant
 from renders.assembler import (
     PromptPackInvalid,
     assemble_prompts,
@@ -40,6 +40,7 @@ from seeitnow.http import AppError
 from seeitnow.metrics import REFUSALS
 from shops.models import Shop
 from shops.quota import quota_reserve, rate_limit_allow, usage_count_preparation
+from shops.services import shop_availability_queue
 
 logger = logging.getLogger("renders.render")
 
@@ -68,11 +69,22 @@ def _room_checked(
 
 
 def _asset_checked(
-    *, shop: Shop, product_id: str, statuses: frozenset[str] = frozenset({"live"})
+    *,
+    shop: Shop,
+    product_id: str,
+    variant_id: str | None = None,
+    statuses: frozenset[str] = frozenset({"live"}),
 ) -> tuple[ProductAsset, bytes, dict[str, Any]]:
-    """The product's default asset (live, unless `statuses` says otherwise) with
-    its cutout and the cutout's meta."""
-    asset = asset_default_for_product(shop=shop, product_id=product_id)
+    """The asset to render with its cutout and the cutout's meta: the selected
+    variant's own live asset when it has one, else the product's default (live,
+    unless `statuses` says otherwise)."""
+    asset = None
+    if variant_id is not None:
+        asset = asset_live_for_variant(
+            shop=shop, product_id=product_id, variant_id=variant_id
+        )
+    if asset is None:
+        asset = asset_default_for_product(shop=shop, product_id=product_id)
     if asset is None or asset.status not in statuses:
         raise AppError(
             "product_not_enabled", "See It Now is not enabled for this product.", 422
@@ -110,7 +122,7 @@ def _inputs_checked(*, shop: Shop, request: RenderInput) -> _CheckedInputs:
         shop=shop, room_session_id=request.room_session_id
     )
     asset, product_bytes, product_meta = _asset_checked(
-        shop=shop, product_id=request.product_id
+        shop=shop, product_id=request.product_id, variant_id=request.variant_id
     )
     return _CheckedInputs(
         room=room,
@@ -150,7 +162,7 @@ def render_start(*, shop: Shop, request: RenderInput, request_id: str) -> Render
     with transaction.atomic():
         now = timezone.now()
         try:
-            quota_reserve(shop=shop, day=timezone.localdate(now))
+            left = quota_reserve(shop=shop, day=timezone.localdate(now))
         except AppError:
             REFUSALS.labels(reason="quota_exceeded").inc()
             raise
@@ -177,6 +189,9 @@ def render_start(*, shop: Shop, request: RenderInput, request_id: str) -> Render
         RoomSession.objects.filter(pk=checked.room.pk).update(last_used_at=now)
         run_id = str(run.id)
         transaction.on_commit(lambda: async_task(RENDER_TASK, run_id, request_id))
+        if left == 0:
+            # The last render of the day or month: the theme hides the button.
+            shop_availability_queue(shop=shop)
     logger.info(
         "see-it-now-start",
         extra={

@@ -1,4 +1,4 @@
-"""The Admin GraphQL client: products, tags, billing.
+"""The Admin GraphQL client: products, tags, billing, app-data metafields.
 
 Built on the package's `admin_graphql_request` (which retries HTTP 429 and 502-504);
 this adds retries for Shopify's cost-based throttling, which arrives as HTTP 200
@@ -99,6 +99,16 @@ mutation AppSubscriptionCancel($id: ID!) {
 ACTIVE_SUBSCRIPTIONS = """
 query CurrentAppInstallation {
   currentAppInstallation { activeSubscriptions { id name status test } }
+}
+"""
+
+APP_INSTALLATION_ID = "query AppInstallationId { currentAppInstallation { id } }"
+METAFIELDS_SET = """
+mutation MetafieldsSet($metafields: [MetafieldsSetInput!]!) {
+  metafieldsSet(metafields: $metafields) {
+    metafields { namespace key value }
+    userErrors { field message code }
+  }
 }
 """
 
@@ -213,3 +223,20 @@ class AdminClient:
     def active_subscriptions(self) -> list[dict]:
         data = self.execute(ACTIVE_SUBSCRIPTIONS)
         return data["currentAppInstallation"]["activeSubscriptions"]
+
+    def set_app_metafields(self, *, namespace: str, values: dict[str, tuple]) -> None:
+        """Set app-data metafields (owned by this app's installation, readable in
+        the theme as `app.metafields.<namespace>.<key>`); `values` maps each key
+        to `(type, value)`, the value already in Shopify's string form."""
+        owner = self.execute(APP_INSTALLATION_ID)["currentAppInstallation"]["id"]
+        metafields = [
+            {
+                "ownerId": owner,
+                "namespace": namespace,
+                "key": key,
+                "type": kind,
+                "value": value,
+            }
+            for key, (kind, value) in values.items()
+        ]
+        self._mutate(METAFIELDS_SET, "metafieldsSet", {"metafields": metafields})

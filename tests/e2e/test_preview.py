@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,12 +15,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from assets.models import AssetStatus
 from assets.pipeline.run import run_preparation
 from assets.services.preparation import asset_begin_preparation
 from assets.services.status import asset_go_live
+from shops.models import Shop, UsageDaily
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -187,8 +189,14 @@ def test_shopper_sees_the_armchair_in_a_sample_room_and_adds_it_to_the_cart(
             shot("4-done")
 
             # A cart refusal shows Shopify's description; the shopper can retry.
-            widget = page.locator("[data-see-it-now]")
-            widget.evaluate("root => { root.dataset.variantId = '999'; }")
+            # The widget adds the variant it rendered; an unknown one is forced
+            # on the way out so the fake cart refuses it as Shopify does.
+            def unknown_variant(route):
+                body = route.request.post_data_json
+                body["items"][0]["id"] = 999
+                route.continue_(post_data=json.dumps(body))
+
+            page.route("**/cart/add.js", unknown_variant)
             dialog.get_by_role("button", name="Add to cart").click()
             alert = dialog.get_by_role("alert")
             expect(alert.locator("[data-error-title]")).to_have_text(
@@ -198,7 +206,7 @@ def test_shopper_sees_the_armchair_in_a_sample_room_and_adds_it_to_the_cart(
                 "Cannot find variant"
             )
             expect(page.locator("[data-cart-count]")).to_have_text("0")
-            widget.evaluate(f"root => {{ root.dataset.variantId = '{ARMCHAIR}01'; }}")
+            page.unroute("**/cart/add.js")
 
             # Add to cart goes to the shop's own /cart/add.js (the preview's fake),
             # then the widget tells the app so the merchant can count it.
@@ -295,15 +303,19 @@ def test_an_unreadable_photo_shows_the_apis_message(storefront, tmp_path):
             browser.close()
 
 
+def _spend_quota(shop_id) -> None:
+    try:
+        Shop.objects.filter(pk=shop_id).update(daily_quota=0)
+    finally:
+        connection.close()
+
+
 @pytest.mark.parametrize("device", DEVICES)
 def test_french_error_screens_are_french_end_to_end(
     storefront, demo_shop, device, tmp_path
 ):
     from playwright.sync_api import expect
 
-    # The shop is out of renders: the real API answers 402 quota_exceeded.
-    demo_shop.daily_quota = 0
-    demo_shop.save(update_fields=["daily_quota"])
     not_a_photo = tmp_path / "piece.jpg"
     not_a_photo.write_bytes(b"these bytes are not an image " * 40)
     with chromium() as browser:
@@ -311,6 +323,12 @@ def test_french_error_screens_are_french_end_to_end(
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(f"{storefront}/preview/products/harlow-velvet-armchair?locale=fr")
+        # The shop runs out of renders after the page was drawn (before the
+        # storefront learns it and hides the button): the API answers 402. A
+        # thread of its own, as Django refuses the ORM inside Playwright's loop.
+        spend = threading.Thread(target=_spend_quota, args=(demo_shop.pk,))
+        spend.start()
+        spend.join()
         page.get_by_role("button", name="Voir chez moi").click()
         dialog = page.get_by_role("dialog", name="Voir chez moi")
         with page.expect_response(
@@ -519,7 +537,13 @@ def test_one_room_serves_the_next_product_without_a_new_upload(two_products, dev
             for method, url, body in requests
             if method == "POST" and url.endswith("/see-it-now/render")
         ]
-        assert render == {"room_session_id": room_id, "product_id": LAMP, "async": True}
+        # The widget names the variant on the page (the preview's: product id + 01).
+        assert render == {
+            "room_session_id": room_id,
+            "product_id": LAMP,
+            "variant_id": f"{LAMP}01",
+            "async": True,
+        }
         assert errors == []
 
 
@@ -585,3 +609,31 @@ def test_a_stored_room_the_server_no_longer_has_falls_back_to_the_picker(storefr
         dialog.get_by_role("button", name="Forget it").click()
         expect(use_last).to_be_hidden()
         assert stored_room(page) is None
+
+
+@pytest.mark.time_machine("2026-11-18T12:00:00Z", tick=True)
+def test_the_button_is_hidden_while_the_shops_quota_is_spent(storefront, demo_shop):
+    from playwright.sync_api import expect
+
+    shots = Path("/tmp/widget-shots")
+    shots.mkdir(exist_ok=True)
+    url = f"{storefront}/preview/products/harlow-velvet-armchair"
+    UsageDaily.objects.update_or_create(
+        shop=demo_shop,
+        date="2026-11-18",
+        defaults={"composite_renders": demo_shop.daily_quota},
+    )
+    with chromium() as browser:
+        page = browser.new_page(viewport=DEVICES["desktop"])
+        page.goto(url)
+        expect(page.locator("[data-see-it-now-paused]")).to_be_visible()
+        expect(page.locator("[data-see-it-now-open]")).to_have_count(0)
+        page.screenshot(path=str(shots / "quota-spent.png"))
+        page.close()
+    UsageDaily.objects.filter(shop=demo_shop).update(composite_renders=0)
+    with chromium() as browser:
+        page = browser.new_page(viewport=DEVICES["desktop"])
+        page.goto(url)
+        expect(page.locator("[data-see-it-now-open]")).to_be_visible()
+        expect(page.locator("[data-see-it-now-paused]")).to_have_count(0)
+        page.screenshot(path=str(shots / "quota-left.png"))

@@ -6,8 +6,14 @@ the app uses.
   them (`invalid_subject_token`, `invalid_client`, `invalid_grant`).
 - `POST /admin/api/<version>/graphql.json`: the operations the app runs, chosen by
   operation name (Products, Product, TagsAdd, TagsRemove, ShopIdentity,
-  AppSubscriptionCreate, AppSubscriptionCancel, CurrentAppInstallation); 401 for a
-  bad or expired token; scripted throttling (cost `THROTTLED` or HTTP 429).
+  AppSubscriptionCreate, AppSubscriptionCancel, CurrentAppInstallation,
+  AppInstallationId, MetafieldsSet); 401 for a bad or expired token; scripted
+  throttling (cost `THROTTLED` or HTTP 429).
+- `metafieldsSet` refuses what Shopify refuses: a null or non-string required
+  input (a top-level GraphQL error, nothing runs), more than 25 metafields, keys
+  and namespaces of the wrong length or alphabet, an owner other than the calling
+  app's installation, an unknown or missing type and a value its type rejects
+  (user errors; the call is atomic, so nothing is stored then).
 
 The shop is the request's Host header, exactly as on Shopify. Use the `fake_shopify`
 fixture: it points `SHOPIFY_ADMIN_ORIGIN_OVERRIDE` at this server.
@@ -30,6 +36,27 @@ import pytest
 
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
 _OPERATION_RE = re.compile(r"^\s*(?:query|mutation)\s+(\w+)")
+METAFIELDS_SET_LIMIT = 25
+_HANDLE = re.compile(r"^[A-Za-z0-9_-]+$")
+# The types the fake knows, each with the check Shopify applies to the value.
+_METAFIELD_TYPES = {
+    "boolean": lambda v: v in ("true", "false"),
+    "single_line_text_field": lambda v: "\n" not in v and len(v) <= 65535,
+    "number_integer": lambda v: re.fullmatch(r"-?[0-9]{1,19}", v) is not None,
+    "json": lambda v: _is_json(v),
+}
+
+
+def _is_json(value: str) -> bool:
+    try:
+        json.loads(value)
+    except ValueError:
+        return False
+    return True
+
+
+class GraphQLError(Exception):
+    """A top-level GraphQL error: the operation does not run at all."""
 
 
 def product_node(
@@ -103,6 +130,7 @@ class FakeShopifyAdmin:
             self.access_tokens: dict[str, tuple[str, float]] = {}
             self.refresh_tokens: dict[str, tuple[str, float]] = {}
             self.subscriptions: dict[str, list[dict]] = {}
+            self.app_metafields: dict[str, dict[tuple[str, str], dict]] = {}
             self.scripted: deque[tuple[int, dict, dict]] = deque()
             self.calls: list[dict] = []
             self.access_ttl_s = 3600
@@ -197,6 +225,13 @@ class FakeShopifyAdmin:
                 elif sub["status"] == "ACTIVE":
                     sub["status"] = "CANCELLED"
 
+    def app_installation_gid(self, shop: str) -> str:
+        return f"gid://shopify/AppInstallation/{zlib.crc32(shop.encode()) % 10**9}"
+
+    def app_metafield(self, shop: str, namespace: str, key: str) -> dict | None:
+        """`{"type", "value"}` of an app-data metafield, as the theme would read it."""
+        return self.app_metafields.get(shop, {}).get((namespace, key))
+
     def graphql_calls(self, operation: str | None = None) -> list[dict]:
         return [
             c
@@ -246,7 +281,11 @@ class FakeShopifyAdmin:
                     {},
                     {"errors": [{"message": f"Unknown operation {operation!r}"}]},
                 )
-            return 200, {}, {"data": handler(shop, body.get("variables") or {})}
+            try:
+                data = handler(shop, body.get("variables") or {})
+            except GraphQLError as exc:
+                return 200, {}, {"errors": [{"message": str(exc)}]}
+            return 200, {}, {"data": data}
 
     def _token_endpoint(self, shop: str, body: dict) -> tuple[int, dict, dict]:
         if (
@@ -387,6 +426,114 @@ class FakeShopifyAdmin:
             if sub["status"] == "ACTIVE"
         ]
         return {"currentAppInstallation": {"activeSubscriptions": active}}
+
+    def _op_AppInstallationId(self, shop: str, variables: dict) -> dict:
+        return {"currentAppInstallation": {"id": self.app_installation_gid(shop)}}
+
+    def _op_MetafieldsSet(self, shop: str, variables: dict) -> dict:
+        inputs = variables.get("metafields")
+        if not isinstance(inputs, list):
+            raise GraphQLError(
+                "Variable $metafields of type [MetafieldsSetInput!]! was provided "
+                "invalid value"
+            )
+        for index, item in enumerate(inputs):
+            for name in ("ownerId", "key", "value"):
+                if not isinstance(item.get(name), str):
+                    raise GraphQLError(
+                        "Variable $metafields of type [MetafieldsSetInput!]! was "
+                        f"provided invalid value for {index}.{name} (Expected a "
+                        "String, got a null or another type)"
+                    )
+            for name in ("namespace", "type"):
+                if item.get(name) is not None and not isinstance(item[name], str):
+                    raise GraphQLError(
+                        "Variable $metafields of type [MetafieldsSetInput!]! was "
+                        f"provided invalid value for {index}.{name}"
+                    )
+        errors = self._metafield_errors(shop, inputs)
+        if errors:
+            return {"metafieldsSet": {"metafields": None, "userErrors": errors}}
+        stored = self.app_metafields.setdefault(shop, {})
+        answer = []
+        for item in inputs:
+            namespace = item.get("namespace") or f"app--{self.api_key}"
+            stored[(namespace, item["key"])] = {
+                "type": item["type"],
+                "value": item["value"],
+            }
+            answer.append(
+                {"namespace": namespace, "key": item["key"], "value": item["value"]}
+            )
+        return {"metafieldsSet": {"metafields": answer, "userErrors": []}}
+
+    def _metafield_errors(self, shop: str, inputs: list[dict]) -> list[dict]:
+        if len(inputs) > METAFIELDS_SET_LIMIT:
+            return [
+                {
+                    "field": ["metafields"],
+                    "message": "Exceeded the maximum metafields input limit of "
+                    f"{METAFIELDS_SET_LIMIT}.",
+                    "code": "LESS_THAN_OR_EQUAL_TO",
+                }
+            ]
+        errors = []
+
+        def error(index: int, name: str, code: str, message: str) -> None:
+            errors.append(
+                {
+                    "field": ["metafields", str(index), name],
+                    "message": message,
+                    "code": code,
+                }
+            )
+
+        for index, item in enumerate(inputs):
+            key, namespace = item["key"], item.get("namespace")
+            if not 2 <= len(key) <= 64:
+                error(
+                    index,
+                    "key",
+                    "TOO_SHORT" if len(key) < 2 else "TOO_LONG",
+                    "Key must be 2-64 characters long.",
+                )
+            elif not _HANDLE.match(key):
+                error(
+                    index,
+                    "key",
+                    "INVALID",
+                    "Key contains one or more invalid characters.",
+                )
+            if namespace is not None:
+                if not 3 <= len(namespace) <= 255:
+                    error(
+                        index,
+                        "namespace",
+                        "TOO_SHORT" if len(namespace) < 3 else "TOO_LONG",
+                        "Namespace must be 3-255 characters long.",
+                    )
+                elif not _HANDLE.match(namespace):
+                    error(
+                        index,
+                        "namespace",
+                        "INVALID",
+                        "Namespace contains one or more invalid characters.",
+                    )
+            if item["ownerId"] != self.app_installation_gid(shop):
+                error(index, "ownerId", "INVALID", "Owner does not exist.")
+            kind = item.get("type")
+            if not kind:
+                error(index, "type", "BLANK", "Type can't be blank.")
+            elif kind not in _METAFIELD_TYPES:
+                error(index, "type", "INVALID_TYPE", "Type is invalid.")
+            elif not _METAFIELD_TYPES[kind](item["value"]):
+                error(
+                    index,
+                    "value",
+                    "INVALID_VALUE",
+                    f"Value is invalid for the {kind} type.",
+                )
+        return errors
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -140,13 +140,24 @@ def test_the_block_renders_only_for_tagged_products_and_uses_only_settings_it_ha
     markup = re.sub(
         r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", "", liquid, flags=re.S
     ).strip()
+    # The live tag and whether the shop can serve come from the app-data
+    # metafields the app writes (shops.availability), never a copy of the tag.
     assert markup.startswith(
-        "{%- if product and product.tags contains 'see-it-live' -%}"
+        "{%- liquid\n"
+        "  assign live_tag = app.metafields.see_it_now.live_tag.value\n"
+        "  assign serving = true\n"
+        "  if app.metafields.see_it_now.available.value == false\n"
+        "    assign serving = false\n"
+        "  endif\n"
+        "-%}\n"
+        "{%- if product and serving and live_tag != blank and product.tags "
+        "contains live_tag -%}"
     )
+    assert "see-it-live" not in markup
     assert markup.endswith("{%- endif -%}")
     opened = re.findall(r"(?:\{%-?|^)\s*if\b", liquid, re.M)
     closed = re.findall(r"(?:\{%-?|^)\s*endif\b", liquid, re.M)
-    assert len(opened) == len(closed) == 6
+    assert len(opened) == len(closed) == 7
     for tag in FORBIDDEN_TAGS:
         assert not re.search(r"\{%-?\s*" + tag + r"\b", liquid), tag
     used = set(re.findall(r"block\.settings\.(\w+)", liquid))

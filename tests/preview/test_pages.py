@@ -7,6 +7,7 @@ import pytest
 
 from assets.models import AssetStatus
 from demo.preview.selectors import WIDGET_ASSETS_DIR, PreviewProduct
+from shops.models import Shop, UsageDaily
 from tests.factories import make_asset, make_ready_asset
 
 pytestmark = pytest.mark.django_db
@@ -250,3 +251,21 @@ def test_dev_admin_login_alone_enables_the_preview(client, stocked, settings):
     settings.DEBUG = False
     settings.DEV_ADMIN_LOGIN = True
     assert client.get("/preview/").status_code == 200
+
+
+@pytest.mark.time_machine("2026-11-18T12:00:00Z", tick=False)
+def test_a_shop_whose_quota_is_spent_shows_no_button(client, stocked, settings):
+    # The demo has no Liquid: it passes what `see_it_now.available` would say.
+    settings.DEBUG = True
+    shop = Shop.objects.get(shop_domain=settings.DEMO_SHOP_DOMAIN)
+    UsageDaily.objects.update_or_create(
+        shop=shop,
+        date="2026-11-18",
+        defaults={"composite_renders": shop.daily_quota},
+    )
+    html = client.get("/preview/products/harlow-velvet-armchair").content.decode()
+    assert "data-see-it-now-open" not in html
+    assert "See it in your home · <span>Renders used up</span>" in html
+    UsageDaily.objects.filter(shop=shop).update(composite_renders=0)
+    html = client.get("/preview/products/harlow-velvet-armchair").content.decode()
+    assert "data-see-it-now-open" in html

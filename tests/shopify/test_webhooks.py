@@ -229,9 +229,16 @@ def test_subscription_update_syncs_plan_from_shopify(
     assert response.json() == {"ok": True}
     shop.refresh_from_db()
     assert (shop.plan, shop.daily_quota, shop.monthly_quota) == ("pro", 100, 3000)
+    # The plan change re-publishes the storefront's availability.
     assert [c["operation"] for c in fake_shopify.graphql_calls()] == [
-        "CurrentAppInstallation"
+        "CurrentAppInstallation",
+        "AppInstallationId",
+        "MetafieldsSet",
     ]
+    assert fake_shopify.app_metafield(domain, "see_it_now", "available") == {
+        "type": "boolean",
+        "value": "true",
+    }
 
 
 def test_subscription_cancel_payload_applies_when_shopify_is_unreachable(

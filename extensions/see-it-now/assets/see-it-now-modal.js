@@ -439,9 +439,12 @@
       showStep("gallery");
       $("[data-progress-text]").textContent = t("gallery.starting");
       updateProgress("pending");
+      // The variant rendered is the one the result screen adds to the cart.
+      state.variantId = currentVariantId();
       api("POST", "see-it-now/render", {
         room_session_id: state.room.room_session_id,
         product_id: PRODUCT_ID,
+        variant_id: state.variantId || null,
         async: true
       })
         .then(function (run) {
@@ -687,11 +690,15 @@
         .then(updateGalleryControls);
     }
 
-    // The variant the theme's own product form has selected, else the block's.
+    // The variant the theme's own product form has selected, else the last one
+    // the theme announced (the loader records it), else the URL's ?variant=,
+    // else the one the page was rendered with.
     function currentVariantId() {
       var scope = root.closest(".shopify-section") || document;
       var field = scope.querySelector('form[action*="/cart/add"] [name="id"]');
-      return (field && field.value) || root.dataset.variantId;
+      var fromUrl = new URLSearchParams(window.location.search).get("variant");
+      return (field && field.value) || root.dataset.variantCurrent || fromUrl ||
+        root.dataset.variantId;
     }
 
     function addToCart() {
@@ -704,7 +711,7 @@
         headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify({
           items: [{
-            id: Number(currentVariantId()),
+            id: Number(state.variantId || currentVariantId()),
             quantity: 1,
             // Underscored properties are hidden at checkout but kept on the order,
             // so a merchant can tell which preview led to the sale.

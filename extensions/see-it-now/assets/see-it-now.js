@@ -55,6 +55,20 @@
     if (root.dataset.seeItNowReady || !opener || !src) return;
     root.dataset.seeItNowReady = "1";
 
+    // Themes announce a variant switch as `variant:change` (detail.variant) or
+    // as a change of the product form's `id` field; the render follows it.
+    function track(id) { if (id) root.dataset.variantCurrent = String(id); }
+    document.addEventListener("variant:change", function (event) {
+      var detail = event.detail || {};
+      track((detail.variant || detail.resource || {}).id);
+    });
+    document.addEventListener("change", function (event) {
+      var field = event.target;
+      if (field.name === "id" && field.closest('form[action*="/cart/add"]')) {
+        track(field.value);
+      }
+    });
+
     function prefetch() { loadModal(src).catch(function () {}); }
     ["pointerenter", "touchstart", "focus"].forEach(function (type) {
       opener.addEventListener(type, prefetch, { once: true, passive: true });
