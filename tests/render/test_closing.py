@@ -112,10 +112,15 @@ def test_the_sweeper_then_the_task_close_once():
         601_000,
         USAGE,
     )
-    rows = dict(run.variant_results.values_list("variant_id", "error_message"))
-    assert rows == {
-        vid: (None if vid == "V03" else ABANDONED_MESSAGE) for vid in VARIANT_IDS
-    }
+    rows = run.variant_results.values_list(
+        "variant_id", "status", "latency_ms", "error_message"
+    )
+    assert sorted(rows) == [
+        (vid, "success", 1200, None)
+        if vid == "V03"
+        else (vid, "failed", 0, ABANDONED_MESSAGE)
+        for vid in VARIANT_IDS
+    ]
 
 
 @pytest.mark.django_db

@@ -161,6 +161,7 @@ def test_well_signed_but_malformed_tokens_are_refused(
         ("rooms/s/r/original.heic", "image/heic"),
         ("rooms/s/r/original.heif", "image/heif"),
         ("rooms/s/r/blob.bin", "application/octet-stream"),
+        ("rooms/s/r/no-extension", "application/octet-stream"),
     ],
 )
 def test_read_serves_bytes_with_their_type_and_safe_headers(client, key, content_type):
