@@ -143,3 +143,24 @@ def test_unparseable_urls_are_refused_before_resolving(resolve, url, code):
 def test_allowlist_patterns(settings, patterns, host, allowed):
     settings.FETCH_ALLOWED_HOSTS = patterns
     assert host_allowed(host) is allowed
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://user@cdn.shopify.com/x.png",
+        "https://:secret@cdn.shopify.com/x.png",
+        "https://user:secret@cdn.shopify.com/x.png",
+    ],
+)
+def test_credentials_in_urls_are_refused_before_resolving(resolve, url):
+    calls = resolve(PUBLIC_V4)
+
+    with pytest.raises(FetchError) as err:
+        check_url(url)
+
+    assert (err.value.code, err.value.message) == (
+        "invalid_url",
+        "credentials in URLs are not allowed",
+    )
+    assert calls == []
