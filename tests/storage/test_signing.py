@@ -248,3 +248,21 @@ def test_routes_answer_404_when_storage_is_not_local(client, gcs):
 
     for response in (client.put(upload, b"x", "image/jpeg"), client.get(read)):
         assert (response.status_code, response.json()) == (404, expected)
+
+
+def test_upload_refuses_while_streaming_when_the_length_is_unreadable(
+    client, media_root
+):
+    # "+11" is not digits, so only the streaming cap stands between the body and
+    # the disk; Django still reads 11 bytes.
+    upload = storage.signed_upload_url(KEY, content_type="image/jpeg", max_bytes=10)
+
+    response = client.put(
+        _path(upload.url), b"0123456789A", "image/jpeg", CONTENT_LENGTH="+11"
+    )
+
+    assert (response.status_code, response.json()) == (
+        413,
+        {"error": "file_too_large", "message": "The file exceeds the upload limit."},
+    )
+    assert not (media_root / KEY).exists()
