@@ -44,3 +44,27 @@ def test_an_image_of_exactly_the_cap_is_accepted_and_one_byte_less_refused(serve
         "too_large",
         f"the image is larger than {len(PNG) - 1} bytes",
     )
+
+
+def test_proxy_settings_in_the_environment_are_ignored(server, monkeypatch):
+    # A proxy would see (and could answer for) every product-image request.
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+
+    assert fetch_image(server.url("/image.png"), max_bytes=1000, timeout_s=5) == PNG
+
+
+def test_a_demo_file_of_exactly_the_cap_is_read(media_root):
+    demo = media_root / "demo"
+    demo.mkdir()
+    (demo / "chair.png").write_bytes(PNG)
+    url = (demo / "chair.png").as_uri()
+
+    assert fetch_image(url, max_bytes=len(PNG), timeout_s=5) == PNG
+    with pytest.raises(FetchError) as err:
+        fetch_image(url, max_bytes=len(PNG) - 1, timeout_s=5)
+    assert (err.value.code, str(err.value)) == (
+        "too_large",
+        f"file is larger than {len(PNG) - 1} bytes",
+    )
