@@ -59,7 +59,7 @@ mutation: install
 	$(MUTATE) renders/services/closing.py -- tests/render/test_closing.py tests/render/test_renderer.py -k "not ignores_its_budget"
 	$(MUTATE) assets/pipeline/fetch.py -- tests/pipeline/test_fetch.py tests/pipeline/test_fetch_dns.py tests/pipeline/test_fetch_redirects.py
 	$(MUTATE) renders/imaging.py -- tests/rooms/test_canonicalise.py tests/rooms/test_canonicalise_rules.py
-	$(MUTATE) shops/quota.py -- tests/render/test_quota.py
+	$(MUTATE) shops/quota.py -- tests/render/test_quota.py tests/render/test_quota_edges.py
 	$(MUTATE) assets/services/status.py -- tests/preparation/test_preparation.py
 	$(MUTATE) renders/renderer.py -- tests/render/test_renderer.py -k "not ignores_its_budget"
 	$(MUTATE) shops/shopify/verify.py -- tests/shopify/test_signatures.py tests/shopify/test_admin_auth.py tests/shopify/test_proxy.py
