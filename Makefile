@@ -2,6 +2,7 @@
 #   make demo   install, migrate, seed the demo shop, run web server + q2 cluster
 #   make test   install with the dev extra (and the Node tools), check migrations
 #               and lint, run pytest
+#   make mutation   mutation-test the critical modules (slow; not part of make test)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
@@ -11,7 +12,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 # Node tools (Shopify's theme check), reinstalled when package.json or its lock changes.
 NPM_STAMP := node_modules/.installed-$(shell cat package.json package-lock.json | sha1sum | cut -c1-12)
 
-.PHONY: install node theme-check demo test lint format migrate seed run bench clean
+.PHONY: install node theme-check demo test lint format migrate seed run bench mutation clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -71,6 +72,20 @@ export BENCH_DATABASE_URL
 
 bench: install
 	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
+
+# One module at a time, each with the tests that are meant to catch its mistakes;
+# results and the explained survivors are in docs/RELIABILITY.md.
+MUTATE := $(PY) tools/mutate.py
+mutation: install
+	$(MUTATE) seeitnow/storage/local.py -- tests/storage/test_local_storage.py tests/storage/test_signing.py tests/storage/test_local_backend_edges.py
+	$(MUTATE) seeitnow/storage_views.py -- tests/storage/test_local_storage.py tests/storage/test_signing.py tests/storage/test_local_backend_edges.py
+	$(MUTATE) renders/services/closing.py -- tests/render/test_closing.py tests/render/test_renderer.py -k "not ignores_its_budget"
+	$(MUTATE) assets/pipeline/fetch.py -- tests/pipeline/test_fetch.py tests/pipeline/test_fetch_dns.py tests/pipeline/test_fetch_redirects.py
+	$(MUTATE) renders/imaging.py -- tests/rooms/test_canonicalise.py tests/rooms/test_canonicalise_rules.py
+	$(MUTATE) shops/quota.py -- tests/render/test_quota.py tests/render/test_quota_edges.py
+	$(MUTATE) assets/services/status.py -- tests/preparation/test_preparation.py
+	$(MUTATE) renders/renderer.py -- tests/render/test_renderer.py -k "not ignores_its_budget"
+	$(MUTATE) shops/shopify/verify.py -- tests/shopify/test_signatures.py tests/shopify/test_admin_auth.py tests/shopify/test_proxy.py
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 media staticfiles

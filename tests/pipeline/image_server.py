@@ -17,9 +17,10 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def _redirect(self, location: str) -> None:
-        self.send_response(302)
-        self.send_header("Location", location)
+    def _redirect(self, location: str | None, status: int = 302) -> None:
+        self.send_response(status)
+        if location is not None:
+            self.send_header("Location", location)
         self.send_header("Content-Length", "0")
         self.end_headers()
 
@@ -37,6 +38,10 @@ class _Handler(BaseHTTPRequestHandler):
         elif path.startswith("/chain/"):
             left = int(path.rsplit("/", 1)[1])
             self._redirect(f"/chain/{left - 1}" if left > 0 else "/image.png")
+        elif path.startswith("/status/"):
+            self._redirect("/image.png", int(path.rsplit("/", 1)[1]))
+        elif path == "/no-location":
+            self._redirect(None)
         elif path == "/elsewhere":
             self._redirect("https://evil.example.com/image.png")
         elif path == "/to-http-localhost":
