@@ -14,8 +14,10 @@ from tests.render.processes import REPO, free_port, stop
 
 
 @contextmanager
-def gunicorn_server(env: dict[str, str], log: Path, *, threads: int = 8):
-    """`gunicorn seeitnow.wsgi` with the repo's config, one worker, on loopback."""
+def gunicorn_server(
+    env: dict[str, str], log: Path, *, workers: int = 1, threads: int = 8
+):
+    """`gunicorn seeitnow.wsgi` with the repo's config, on loopback."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -29,7 +31,7 @@ def gunicorn_server(env: dict[str, str], log: Path, *, threads: int = 8):
             f"127.0.0.1:{port}",
         ],
         cwd=REPO,
-        env={**env, "WEB_CONCURRENCY": "1", "WEB_THREADS": str(threads)},
+        env={**env, "WEB_CONCURRENCY": str(workers), "WEB_THREADS": str(threads)},
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
