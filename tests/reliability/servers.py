@@ -29,6 +29,8 @@ def gunicorn_server(
             "gunicorn.conf.py",
             "--bind",
             f"127.0.0.1:{port}",
+            # Several test servers at once: not one shared ~/.gunicorn socket.
+            "--no-control-socket",
         ],
         cwd=REPO,
         env={**env, "WEB_CONCURRENCY": str(workers), "WEB_THREADS": str(threads)},

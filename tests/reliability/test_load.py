@@ -99,7 +99,10 @@ def test_two_hundred_concurrent_sessions(media_root, tmp_path):
     started = time.monotonic()
     with gunicorn_server(env, tmp_path / "web.log", workers=2) as base:
         cluster = start_cluster(env, tmp_path / "cluster.log")
-        limits = httpx.Limits(max_connections=SESSIONS)
+        # Idle connections expire before gunicorn's 5 s keep-alive closes them,
+        # as a browser's do: otherwise a request may go out on a socket the
+        # server is closing at that moment ("Server disconnected").
+        limits = httpx.Limits(max_connections=SESSIONS, keepalive_expiry=2.0)
         try:
             with (
                 httpx.Client(timeout=DEADLINE_S, limits=limits) as http,
