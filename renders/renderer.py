@@ -18,7 +18,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 
 from assets.models import ProductAsset
 from renders.assembler import (
@@ -231,20 +231,20 @@ def _record(run: RenderRun, outcome: VariantOutcome) -> None:
     """Write the variant's row now; a row already there (a sweeper or another
     worker got to it first) wins."""
     try:
-        with transaction.atomic():
-            VariantResult.objects.create(
-                render_run=run,
-                variant_id=outcome.variant_id,
-                final_prompt_hash=outcome.prompt_hash,
-                status=outcome.status,
-                latency_ms=outcome.latency_ms,
-                output_image_key=outcome.output_key,
-                output_image_hash=outcome.output_hash,
-                error_message=outcome.error,
-            )
+        _create_variant_row(run, outcome)
     except IntegrityError:
         logger.info("variant %s of run %s already recorded", outcome.variant_id, run.id)
         return
+    except OperationalError:
+        # The database ended this worker's connection mid-run (failover, a pool
+        # recycle, pg_terminate_backend): Django never reopens a broken one by
+        # itself, so the stored image would be left without its row. Retry once
+        # on a fresh connection (is_usable() may still answer True for it).
+        if connection.in_atomic_block:
+            raise
+        logger.warning("database connection lost during run %s; reconnecting", run.id)
+        connection.close()
+        _create_variant_row(run, outcome)
     VARIANT_OUTCOMES.labels(variant_id=outcome.variant_id, status=outcome.status).inc()
     VARIANT_LATENCY.observe(outcome.latency_ms / 1000)
     stage = (
@@ -255,6 +255,20 @@ def _record(run: RenderRun, outcome: VariantOutcome) -> None:
     log_run_stage(
         stage, run, latency_ms=outcome.latency_ms, variant_status=outcome.status
     )
+
+
+def _create_variant_row(run: RenderRun, outcome: VariantOutcome) -> None:
+    with transaction.atomic():
+        VariantResult.objects.create(
+            render_run=run,
+            variant_id=outcome.variant_id,
+            final_prompt_hash=outcome.prompt_hash,
+            status=outcome.status,
+            latency_ms=outcome.latency_ms,
+            output_image_key=outcome.output_key,
+            output_image_hash=outcome.output_hash,
+            error_message=outcome.error,
+        )
 
 
 def _render_variants(
