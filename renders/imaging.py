@@ -323,3 +323,46 @@ def _canonicalise(
         source_width=width,
         source_height=height,
     )
+
+
+# Longest side kept of a shopper's original once its metadata is stripped: twice
+# the canonical size, so a later re-crop loses nothing it would have kept.
+ORIGINAL_LONG_SIDE = 2 * MAX_LONG_SIDE
+# EXIF, XMP, IPTC and comments: where a phone puts GPS, device and owner.
+_METADATA_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop")
+
+
+def has_metadata(data: bytes, *, max_pixels: int) -> bool:
+    """Whether the photo carries EXIF/XMP/IPTC/comment metadata (header only)."""
+    image = _open(data, max_pixels)
+    try:
+        return bool(image.getexif()) or any(k in image.info for k in _METADATA_KEYS)
+    finally:
+        image.close()
+
+
+def metadata_free(
+    data: bytes, *, max_pixels: int, max_long_side: int = ORIGINAL_LONG_SIDE
+) -> bytes:
+    """The photo upright (its EXIF orientation applied) as a JPEG with no
+    metadata at all, no longer than `max_long_side`. Raises InvalidImage."""
+    image = _open(data, max_pixels)
+    try:
+        with _canonicalise_slots():
+            raw_w, raw_h = image.size
+            scale = min(1.0, max_long_side / max(raw_w, raw_h))
+            if scale < 1.0:
+                image.draft("RGB", (math.ceil(raw_w * scale), math.ceil(raw_h * scale)))
+            image.load()
+            upright = ImageOps.exif_transpose(_resizable(image))
+            upright.thumbnail((max_long_side, max_long_side), Image.Resampling.LANCZOS)
+            clean = _flatten(upright)
+            # Pillow writes some of `info` back (the JPEG comment): start empty.
+            clean.info = {}
+            out = io.BytesIO()
+            clean.save(out, "JPEG", quality=JPEG_QUALITY)
+            return out.getvalue()
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise InvalidImage("The image is truncated or corrupt") from exc
+    finally:
+        image.close()

@@ -17,6 +17,11 @@ def room_upload_to_provider(room_session_id: str, request_id: str | None = None)
         return rooms.room_session_upload_to_provider(room_session_id=room_session_id)
 
 
+def room_strip_original(room_session_id: str) -> bool:
+    """Queued at room/confirm: the shopper's original without its metadata."""
+    return rooms.room_session_strip_original(room_session_id=room_session_id)
+
+
 def purge_expired_rooms() -> dict[str, int]:
     """Scheduled hourly: delete expired room sessions and their images."""
     return rooms.room_sessions_purge_expired()

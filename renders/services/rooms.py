@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 ROOM_CANONICAL_NAME = "canonical.jpg"
 ROOM_UPLOAD_TASK = "renders.tasks.room_upload_to_provider"
+ROOM_STRIP_TASK = "renders.tasks.room_strip_original"
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,10 @@ def room_session_confirm(
             "gemini_file_expires_at": None,
         },
     )
+    # The original keeps EXIF (GPS, device) until a task rewrites it without.
+    transaction.on_commit(
+        lambda: async_task(ROOM_STRIP_TASK, str(room.id), task_name="room metadata")
+    )
     if get_provider().caches_files:
         request_id = get_request_id()
         # Ahead of the shopper's first render, off the request: no render waits
@@ -197,6 +202,25 @@ def room_session_upload_to_provider(*, room_session_id: uuid.UUID) -> str | None
         owner=room,
     )
     return image.file_uri
+
+
+def room_session_strip_original(*, room_session_id: uuid.UUID) -> bool:
+    """Rewrite the shopper's original photo without its metadata (EXIF with GPS,
+    device, XMP, comments), upright, so nothing but pixels stays for the 24 h the
+    room lives; True when it was rewritten (False: gone, or nothing to strip)."""
+    room = RoomSession.objects.filter(pk=room_session_id).first()
+    key = room.original_room_image_key if room is not None else None
+    if not key:
+        return False
+    try:
+        data = storage.read(key, max_bytes=settings.ROOM_MAX_UPLOAD_BYTES)
+        if not imaging.has_metadata(data, max_pixels=settings.IMAGE_MAX_PIXELS):
+            return False
+        clean = imaging.metadata_free(data, max_pixels=settings.IMAGE_MAX_PIXELS)
+    except (storage.ObjectNotFound, storage.ObjectTooLarge, imaging.InvalidImage):
+        return False
+    storage.save(key, clean, content_type="image/jpeg")
+    return True
 
 
 def room_sessions_purge_expired(
