@@ -198,7 +198,11 @@ def main() -> None:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    cluster = _start(["qcluster"], dict(os.environ), tmp / "cluster.log")
+    # The pool is for the web processes: q2 forks its workers, and a pool opened
+    # before the fork is not theirs to use (see docs/BENCHMARKS.md).
+    cluster = _start(
+        ["qcluster"], {**os.environ, "DB_POOL_MAX_SIZE": "0"}, tmp / "cluster.log"
+    )
     peak_connections = 0
     try:
         for _ in range(100):
