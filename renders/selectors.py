@@ -21,6 +21,7 @@ from renders.models import (
 )
 from renders.renderer import run_started_key
 from seeitnow import storage
+from seeitnow.db import connection_release_if_pooled
 from seeitnow.http import AppError
 from seeitnow.storage import keys
 from shops.models import Shop
@@ -106,6 +107,8 @@ def render_run_await(
         done = run.variant_results.filter(status=VariantStatus.SUCCESS).count()
         if run.is_finished or done > after or clock() >= deadline:
             return run
+        # A long poll must not hold one of the process's few connections.
+        connection_release_if_pooled()
         sleep(min(POLL_STEP_S, max(0.0, deadline - clock())))
 
 

@@ -36,6 +36,7 @@ from renders.models import TEST_RENDER_PREFIX, RenderRun, RoomSession
 from renders.selectors import room_session_live
 from seeitnow import storage
 from seeitnow.ai import get_provider
+from seeitnow.db import connection_release_if_pooled
 from seeitnow.http import AppError
 from seeitnow.metrics import REFUSALS
 from shops.models import Shop
@@ -259,5 +260,7 @@ def render_run_wait(*, run: RenderRun, timeout_s: float) -> RenderRun:
         if run.is_finished or time.monotonic() >= deadline:
             return run
         # One indexed primary-key read per 50 ms per waiting request: cheap, and
-        # the answer leaves at most 50 ms after the run ends.
+        # the answer leaves at most 50 ms after the run ends; the connection goes
+        # back to the pool (if any) between reads.
+        connection_release_if_pooled()
         time.sleep(min(SYNC_POLL_INTERVAL_S, max(0.0, deadline - time.monotonic())))
