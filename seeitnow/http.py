@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import math
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 
 logger = logging.getLogger(__name__)
@@ -99,3 +102,13 @@ def parse_uuid(value: Any, *, code: str, message: str, status: int = 400) -> uui
         except ValueError:
             pass
     raise AppError(code, message, status)
+
+
+def client_fingerprint(request: HttpRequest) -> str:
+    """A keyed hash of the client's address, for rate limits only: the address
+    itself is never stored or logged. Behind Shopify's proxy the shopper is the
+    first X-Forwarded-For entry; otherwise the peer address."""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    address = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]

@@ -307,6 +307,12 @@ RENDER_SYNC_WAIT_S = env.float("RENDER_SYNC_WAIT_S", default=60.0)
 RENDER_POLL_MAX_WAIT_S = env.float("RENDER_POLL_MAX_WAIT_S", default=8.0)
 RENDER_RATE_LIMIT = env.int("RENDER_RATE_LIMIT", default=10)
 RENDER_RATE_WINDOW_S = env.int("RENDER_RATE_WINDOW_S", default=60)
+# Per client (a keyed hash of its address, never stored) and per shop, in the same
+# window: room session ids are free to mint, so they alone bound nothing.
+RENDER_CLIENT_RATE_LIMIT = env.int("RENDER_CLIENT_RATE_LIMIT", default=20)
+RENDER_SHOP_BURST_LIMIT = env.int("RENDER_SHOP_BURST_LIMIT", default=120)
+# see-it-now/select requests per room session per RENDER_RATE_WINDOW_S.
+SELECT_RATE_LIMIT = env.int("SELECT_RATE_LIMIT", default=30)
 PREP_MAX_AUTO_RETRIES = env.int("PREP_MAX_AUTO_RETRIES", default=2)
 
 # --- Auth, i18n, logging ----------------------------------------------------------

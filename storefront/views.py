@@ -14,7 +14,7 @@ from django.http import HttpRequest, JsonResponse
 
 from renders import inputs, selectors
 from renders.services import rooms, runs, selection
-from seeitnow.http import AppError, parse_json_body
+from seeitnow.http import AppError, client_fingerprint, parse_json_body
 from seeitnow.logging import get_request_id
 from shops.auth import app_proxy_required
 from storefront import responses
@@ -51,7 +51,10 @@ def render(request: HttpRequest) -> JsonResponse:
     """Start a run; wait for it (sync, default) or answer 202 at once (async)."""
     render_input = inputs.render_parse(_post_body(request))
     run = runs.render_start(
-        shop=request.shop, request=render_input, request_id=get_request_id()
+        shop=request.shop,
+        request=render_input,
+        request_id=get_request_id(),
+        client=client_fingerprint(request),
     )
     if not render_input.is_async:
         run = runs.render_run_wait(run=run, timeout_s=settings.RENDER_SYNC_WAIT_S)

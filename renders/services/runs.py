@@ -135,24 +135,50 @@ def _inputs_checked(*, shop: Shop, request: RenderInput) -> _CheckedInputs:
     )
 
 
-def render_start(*, shop: Shop, request: RenderInput, request_id: str) -> RenderRun:
+def _render_rate_refusal(*, shop: Shop, request: RenderInput, client: str) -> str:
+    """Why this render exceeds a limit ("" when it doesn't): per room session,
+    per client (room session ids are free to mint) or the shop's burst."""
+    window = settings.RENDER_RATE_WINDOW_S
+    limits = [
+        (
+            f"render:{request.room_session_id}",
+            settings.RENDER_RATE_LIMIT,
+            "Too many renders for this room photo; try again in a minute.",
+        ),
+        (
+            f"render-shop:{shop.pk}",
+            settings.RENDER_SHOP_BURST_LIMIT,
+            "This shop is busy; try again in a minute.",
+        ),
+    ]
+    if client:
+        limits.append(
+            (
+                f"render-client:{client}",
+                settings.RENDER_CLIENT_RATE_LIMIT,
+                "Too many renders; try again in a minute.",
+            )
+        )
+    for key, limit, message in limits:
+        if not rate_limit_allow(key=key, limit=limit, window_s=window):
+            return message
+    return ""
+
+
+def render_start(
+    *, shop: Shop, request: RenderInput, request_id: str, client: str = ""
+) -> RenderRun:
     """Check, reserve quota, create the run and queue its task on commit.
 
-    Raises AppError rate_limit_exceeded (429), quota_exceeded (402),
-    room_not_found (404), no_room_image (400), product_not_enabled (422),
-    no_product_image (400) or pipeline_not_ready (422), with nothing written.
+    `client` is the requester's keyed address hash (seeitnow.http). Raises AppError
+    rate_limit_exceeded (429), quota_exceeded (402), room_not_found (404),
+    no_room_image (400), product_not_enabled (422), no_product_image (400) or
+    pipeline_not_ready (422), with nothing written.
     """
-    if not rate_limit_allow(
-        key=f"render:{request.room_session_id}",
-        limit=settings.RENDER_RATE_LIMIT,
-        window_s=settings.RENDER_RATE_WINDOW_S,
-    ):
+    refusal_message = _render_rate_refusal(shop=shop, request=request, client=client)
+    if refusal_message:
         REFUSALS.labels(reason="rate_limit_exceeded").inc()
-        raise AppError(
-            "rate_limit_exceeded",
-            "Too many renders for this room photo; try again in a minute.",
-            429,
-        )
+        raise AppError("rate_limit_exceeded", refusal_message, 429)
     # Checked before the reservation but reported after it, as SPEC §5 orders them.
     refusal: AppError | None = None
     try:

@@ -26,7 +26,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from renders.inputs import SelectInput
-from renders.models import RenderJob, RoomSession, VariantResult, VariantStatus
+from renders.models import (
+    RenderJob,
+    RenderRun,
+    RoomSession,
+    VariantResult,
+    VariantStatus,
+)
 from renders.renderer import VARIANT_GRACE_S
 from renders.selectors import room_session_live
 from seeitnow import storage
@@ -34,6 +40,7 @@ from seeitnow.ai import AIError, ImageInput, get_provider
 from seeitnow.http import AppError
 from seeitnow.storage import keys
 from shops.models import Shop
+from shops.quota import rate_limit_allow
 
 logger = logging.getLogger("renders.render")
 
@@ -100,7 +107,9 @@ def _choice_claimed(
     this run, and whether this request has claimed its upscale."""
     run = result.render_run
     with transaction.atomic():
-        # The variant's row lock makes check-then-create and the claim atomic.
+        # The run's row lock (then the variant's, always in this order) makes
+        # check-then-create and the claim atomic, across all of the run's variants.
+        RenderRun.objects.select_for_update().get(pk=run.pk)
         VariantResult.objects.select_for_update().get(pk=result.pk)
         job = (
             RenderJob.objects.filter(
@@ -135,10 +144,27 @@ def _choice_claimed(
             return job, False
         if _CLAIM in config and time.time() < _claim_lapses_at(config):
             return job, False
+        if _run_upscaled_elsewhere(run=run, job=job):
+            # One upscale per run: the pro model is paid outside any quota.
+            return job, False
         config[_CLAIM] = time.time()
         job.config_json = json.dumps(config)
         job.save(update_fields=["config_json"])
         return job, True
+
+
+def _run_upscaled_elsewhere(*, run: RenderRun, job: RenderJob) -> bool:
+    """Whether another choice of this run has been upscaled or is being upscaled."""
+    others = RenderJob.objects.filter(
+        shop_id=run.shop_id, image_key__startswith=keys.variant_prefix(run_id=run.id)
+    ).exclude(pk=job.pk)
+    for other in others.only("config_json"):
+        config = json.loads(other.config_json or "{}")
+        if config.get("upscaled") or (
+            _CLAIM in config and time.time() < _claim_lapses_at(config)
+        ):
+            return True
+    return False
 
 
 def _upscaled_by_claim(*, job: RenderJob, result: VariantResult) -> RenderJob:
@@ -193,6 +219,14 @@ def render_select(*, shop: Shop, choice: SelectInput) -> Selection:
     started = time.monotonic()
     product_id, variant_id = choice.product_id, choice.variant_id
     want_upscale = choice.upscale
+    if not rate_limit_allow(
+        key=f"select:{choice.room_session_id}",
+        limit=settings.SELECT_RATE_LIMIT,
+        window_s=settings.RENDER_RATE_WINDOW_S,
+    ):
+        raise AppError(
+            "rate_limit_exceeded", "Too many selections; try again in a minute.", 429
+        )
     room = room_session_live(shop=shop, room_session_id=choice.room_session_id)
     result = _selected_variant(
         shop=shop, room=room, product_id=product_id, variant_id=variant_id
