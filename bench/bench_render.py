@@ -46,6 +46,9 @@ def configure(database_url: str, media_root: Path) -> dict[str, str]:
         "SHOPIFY_APP_URL": "http://127.0.0.1",
         "FIELD_ENCRYPTION_KEYS": ENCRYPTION_KEY,
         "SEE_IT_NOW_ALLOWED_SHOPS": "*",
+        # Every render here comes from 127.0.0.1 for one shop.
+        "RENDER_CLIENT_RATE_LIMIT": "1000",
+        "RENDER_SHOP_BURST_LIMIT": "1000",
         "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
         "GEMINI_RETRY_ATTEMPTS": "1",
         "Q_WORKERS": "1",

@@ -15,3 +15,8 @@ SHOPIFY_API_SECRET = "test-api-secret"
 SHOPIFY_APP_URL = "https://see-it-now.test"
 GEMINI_API_KEY = ""
 LOG_FORMAT = "plain"
+# Every test client is 127.0.0.1 and one shop sends many renders: these limits are
+# tested on their own (tests/security/test_abuse_limits.py), set low there. (A
+# limit is that many cache slots: keep it a realistic size.)
+RENDER_CLIENT_RATE_LIMIT = 1000
+RENDER_SHOP_BURST_LIMIT = 1000

@@ -47,6 +47,9 @@ def app_env(*, media_root: Path, **extra: str) -> dict[str, str]:
         SEE_IT_NOW_ALLOWED_SHOPS="*",
         LOG_LEVEL="WARNING",
         Q_WORKERS="1",
+        # One loopback client and shop send every request (see tests/settings.py).
+        RENDER_CLIENT_RATE_LIMIT="1000",
+        RENDER_SHOP_BURST_LIMIT="1000",
         **extra,
     )
     return env
