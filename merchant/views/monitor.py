@@ -10,7 +10,6 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import (
     Http404,
@@ -62,17 +61,6 @@ class RunFilterForm(forms.Form):
         )
 
 
-def _page_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    shop = request.shop
-    return {
-        "shop": shop,
-        "plan": settings.PLANS.get(shop.plan, {}).get("name", shop.plan),
-        "embedded": "host" in request.GET,
-        "api_key": settings.SHOPIFY_API_KEY,
-        **extra,
-    }
-
-
 def _run_id(value: str) -> uuid.UUID:
     return parse_uuid(
         value, code="run_not_found", message="Render run not found.", status=404
@@ -86,7 +74,7 @@ def monitor_page(request: HttpRequest) -> HttpResponse:
     shop = request.shop
     form = RunFilterForm(request.GET)
     if not form.is_valid():
-        context = _page_context(request, form=form, choices={}, statuses=[])
+        context = {"form": form, "choices": {}, "statuses": []}
         return page(
             request, "merchant/monitor.html", context, nav="monitor", status=400
         )
@@ -99,8 +87,7 @@ def monitor_page(request: HttpRequest) -> HttpResponse:
     ]
     query = request.GET.copy()
     query.pop("page", None)
-    context = _page_context(
-        request,
+    context = dict(
         form=form,
         filters=filters,
         choices=render_run_filter_choices(shop=shop),
@@ -123,8 +110,7 @@ def run_page(request: HttpRequest, run_id: str) -> HttpResponse:
         run = render_run_detail(shop=request.shop, run_id=_run_id(run_id))
     except AppError as exc:
         raise Http404(exc.message) from exc
-    context = _page_context(
-        request,
+    context = dict(
         run=run,
         facts_json=json.dumps(run["resolved_facts"], indent=2, ensure_ascii=False),
         pack_json=json.dumps(run["prompt_pack"], indent=2, ensure_ascii=False),

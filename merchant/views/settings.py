@@ -87,10 +87,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         request,
         "merchant/settings.html",
         {
-            "plan": settings.PLANS.get(shop.plan, {}).get("name", shop.plan),
             "data": _settings_body(shop),
             "seen_at": shop_storefront_seen_at(shop=shop),
-            "embedded": "host" in request.GET,
         },
         nav="settings",
     )
