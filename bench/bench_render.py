@@ -118,6 +118,7 @@ def main() -> None:
 
     sync_s: list[float] = []
     sync_runs: list[str] = []
+    sync_sent: list[float] = []
     first_s: list[float] = []
     async_total_s: list[float] = []
     with app_server(env, tmp / "server.log") as base:
@@ -125,6 +126,7 @@ def main() -> None:
         try:
             time.sleep(2)
             for n in range(args.runs + 1):
+                sent = time.time()
                 started = time.perf_counter()
                 response = httpx.post(
                     url(base, "see-it-now/render"), json=body(), timeout=120
@@ -135,6 +137,7 @@ def main() -> None:
                 if n:
                     sync_s.append(elapsed)
                     sync_runs.append(response.json()["run_id"])
+                    sync_sent.append(sent)
 
             for n in range(args.runs + 1):
                 started = time.perf_counter()
@@ -164,27 +167,37 @@ def main() -> None:
             stop(cluster)
     fake.stop()
     report(latency, sync_s, first_s, async_total_s, database_url, args.redis_url)
-    breakdown(latency, sync_s, sync_runs)
+    breakdown(latency, sync_s, sync_runs, sync_sent)
 
 
-def breakdown(latency: float, sync_s: list[float], run_ids: list[str]) -> None:
-    """Where a sync render's overhead goes, from the rows the run wrote."""
+def breakdown(
+    latency: float, sync_s: list[float], run_ids: list[str], sent: list[float]
+) -> None:
+    """Where a sync render's overhead goes, from the rows the run wrote and the
+    wall clock the bench sent each request at (one machine, one clock)."""
     from renders.models import RenderRun
 
-    before, calls, after = [], [], []
-    for total, run_id in zip(sync_s, run_ids, strict=True):
+    request, pickup, calls, closing, answer = [], [], [], [], []
+    for total, run_id, at in zip(sync_s, run_ids, sent, strict=True):
         run = RenderRun.objects.get(pk=run_id)
         variants = list(run.variant_results.all())
+        created = run.created_at.timestamp()
         started = min(v.created_at.timestamp() - v.latency_ms / 1000 for v in variants)
-        before.append(started - run.created_at.timestamp())
-        calls.append(max(v.latency_ms for v in variants) / 1000 - latency)
-        after.append(total - run.total_duration_ms / 1000)
+        last = max(v.created_at.timestamp() for v in variants)
+        closed = created + run.total_duration_ms / 1000
+        request.append(created - at)
+        pickup.append(started - created)
+        calls.append(last - started - latency)
+        closing.append(closed - last)
+        answer.append(at + total - closed)
     print("| overhead part (sync) | median ms | min | max |")
     print("|---|---:|---:|---:|")
     for name, values in (
-        ("run created → calls start (queue pickup, inputs, Files API)", before),
-        ("slowest call beyond L (SDK, image decode/encode, upload)", calls),
-        ("web: request before the run + wait loop after it", after),
+        ("request → run created (proxy check, limits, image checks, quota)", request),
+        ("run created → first call starts (commit, queue pickup, inputs)", pickup),
+        ("calls beyond L, to the last variant recorded", calls),
+        ("last variant recorded → run closed", closing),
+        ("run closed → answer received (wait loop, response)", answer),
     ):
         print(
             f"| {name} | {statistics.median(values) * 1000:.0f} | "

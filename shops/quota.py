@@ -99,12 +99,19 @@ def rate_limit_allow(
 
     Each hit claims a numbered slot with `cache.add`, which is atomic on every
     shared backend (a unique key insert on the database cache, SET NX on Redis),
-    whereas `cache.incr` is a read-then-write on the database cache.
+    whereas `cache.incr` is a read-then-write on the database cache. A hint key
+    remembers the next free slot, so a hit costs a read and a claim whatever the
+    limit: every slot below the hint is taken (the hint is only ever written by the
+    claimer of the slot beneath it, after it found every slot from the old hint up
+    to its own taken), so starting there skips nothing; a stale or lost hint only
+    means trying a few taken slots again.
     """
     window = int((time.time() if now is None else now) // window_s)
-    slots = [f"rate:{key}:{window}:{n}" for n in range(limit)]
-    taken = cache.get_many(slots)
-    for slot in slots:
-        if slot not in taken and cache.add(slot, 1, timeout=window_s * 2):
+    prefix = f"rate:{key}:{window}"
+    slot = cache.get(f"{prefix}:next", 0)
+    while slot < limit:
+        if cache.add(f"{prefix}:{slot}", 1, timeout=window_s * 2):
+            cache.set(f"{prefix}:next", slot + 1, timeout=window_s * 2)
             return True
+        slot += 1
     return False

@@ -6,6 +6,7 @@ import functools
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -101,3 +102,30 @@ def test_rate_limit_opens_again_in_the_next_window():
     assert hit(now=start)
     assert not hit(now=start + 59.9)  # the same window
     assert hit(now=start + 60.0)  # the next one
+
+
+def test_rate_limit_costs_the_same_whatever_the_limit(django_assert_max_num_queries):
+    for _ in range(3):
+        rate_limit_allow(key="room-e", limit=1000, window_s=3600)
+    # A read of the hint, the slot's claim and the hint's update (the database
+    # cache spends savepoints and a cull count on each write): not one query per
+    # slot of a 1000-hit limit.
+    with django_assert_max_num_queries(12):
+        assert rate_limit_allow(key="room-e", limit=1000, window_s=3600)
+
+
+def test_rate_limit_holds_when_the_hint_is_lost():
+    hit = functools.partial(rate_limit_allow, key="room-f", limit=3, window_s=60)
+    start = 1_800_000_000.0
+    assert hit(now=start) and hit(now=start)
+    cache.delete(f"rate:room-f:{int(start // 60)}:next")  # evicted or expired
+    assert [hit(now=start + 1) for _ in range(3)] == [True, False, False]
+
+
+def test_rate_limit_hint_written_out_of_order_skips_no_slot():
+    start = 1_800_000_000.0
+    hit = functools.partial(rate_limit_allow, key="room-g", limit=4, window_s=60)
+    assert hit(now=start) and hit(now=start)
+    # A slow claimer of slot 0 writes its hint after the claimer of slot 1 did.
+    cache.set(f"rate:room-g:{int(start // 60)}:next", 1)
+    assert [hit(now=start) for _ in range(3)] == [True, True, False]

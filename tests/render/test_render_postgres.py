@@ -22,6 +22,7 @@ from renders.services.selection import render_select
 from renders.tasks import render_run_stale_after_s
 from seeitnow import storage
 from shops.models import UsageDaily
+from shops.quota import rate_limit_allow
 from tests.factories import make_run, make_shop, make_variant
 from tests.fakes.gemini import FakeGemini, image_reply
 from tests.fakes.shopify_proxy import sign_proxy_query
@@ -227,3 +228,20 @@ def test_two_simultaneous_selections_upscale_once(gemini):
         {"run_id": str(run.id), "upscaled": True, "session_id": ""},
     )
     assert len(gemini.generate_calls("gemini-3-pro-image-preview")) == 1
+
+
+def test_rate_limit_admits_exactly_its_limit_under_concurrent_hits():
+    """Twenty threads, each on its own PostgreSQL connection, hit a limit of 7 in
+    one window: exactly seven get through (slots are claimed by unique inserts)."""
+    barrier = threading.Barrier(20)
+
+    def hit(_: int) -> bool:
+        barrier.wait()
+        try:
+            return rate_limit_allow(key="burst", limit=7, window_s=3600)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(hit, range(20)))
+    assert results.count(True) == 7
