@@ -24,9 +24,10 @@ from seeitnow import storage
 from seeitnow.db import connection_release_if_pooled
 from seeitnow.http import AppError
 from seeitnow.storage import keys
+from seeitnow.wakeup import Watch, wakeup_watch
 from shops.models import Shop
 
-# How often a long poll looks for a new variant.
+# How often a long poll looks for a new variant when no wake-up can reach it.
 POLL_STEP_S = 0.1
 
 
@@ -92,24 +93,26 @@ def render_run_await(
     run: RenderRun,
     after: int,
     wait_s: float,
-    sleep: Callable[[float], None] = time.sleep,
+    watch: Callable[[str], Watch] = wakeup_watch,
     clock: Callable[[], float] = time.monotonic,
 ) -> RenderRun:
     """Hold until the run has more than `after` successful variants, or is
     finished, or `wait_s` has passed (a long poll); returns the run re-read.
 
-    One indexed count per POLL_STEP_S: a waiting shopper learns of a new variant
-    within that step instead of a whole client poll interval.
+    The worker sends a wake-up for the run as each variant is recorded and when
+    the run closes, so the answer leaves as soon as there is more; without the
+    listener (SQLite, or while it reconnects) it looks every POLL_STEP_S.
     """
     deadline = clock() + max(0.0, wait_s)
-    while True:
-        run.refresh_from_db(fields=["status", "total_duration_ms"])
-        done = run.variant_results.filter(status=VariantStatus.SUCCESS).count()
-        if run.is_finished or done > after or clock() >= deadline:
-            return run
-        # A long poll must not hold one of the process's few connections.
-        connection_release_if_pooled()
-        sleep(min(POLL_STEP_S, max(0.0, deadline - clock())))
+    with watch(str(run.id)) as watching:
+        while True:
+            run.refresh_from_db(fields=["status", "total_duration_ms"])
+            done = run.variant_results.filter(status=VariantStatus.SUCCESS).count()
+            if run.is_finished or done > after or clock() >= deadline:
+                return run
+            # A long poll must not hold one of the process's few connections.
+            connection_release_if_pooled()
+            watching.wait(min(watching.step(POLL_STEP_S), max(0.0, deadline - clock())))
 
 
 def variant_selection_counts(

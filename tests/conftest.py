@@ -6,6 +6,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.servers.basehttp import WSGIServer
 
+from seeitnow.wakeup import wakeup_listener_stop
+
 pytest_plugins = ["tests.fakes.gemini", "tests.fakes.shopify_admin"]
 
 # The live test server listens with Django's backlog of 10 connections; tests that
@@ -22,6 +24,14 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's test database, and before it is dropped this process's
+    wake-up listener closed (PostgreSQL refuses to drop a database in use)."""
+    yield
+    wakeup_listener_stop()
 
 
 @pytest.fixture(autouse=True)

@@ -24,6 +24,7 @@ from renders.models import (
 )
 from seeitnow.ai.schema import VARIANT_IDS
 from seeitnow.metrics import RENDER_DURATION, RENDER_RUNS
+from seeitnow.wakeup import wakeup_send
 from shops.quota import quota_release
 from shops.services import shop_availability_queue
 
@@ -81,6 +82,7 @@ def _close(*, run_id: object, now: datetime) -> tuple[RenderRun, bool]:
             shop_availability_queue(shop=run.shop)
     run.refresh_from_db()
     if closed:
+        wakeup_send(str(run.id))
         RENDER_RUNS.labels(status=run.status).inc()
         RENDER_DURATION.observe(duration_ms / 1000)
         log_run_stage(

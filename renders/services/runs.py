@@ -39,6 +39,7 @@ from seeitnow.ai import get_provider
 from seeitnow.db import connection_release_if_pooled
 from seeitnow.http import AppError
 from seeitnow.metrics import REFUSALS
+from seeitnow.wakeup import wakeup_watch
 from shops.models import Shop
 from shops.quota import quota_reserve, rate_limit_allow, usage_count_preparation
 from shops.services import shop_availability_queue
@@ -279,14 +280,20 @@ def render_start_test(
 
 
 def render_run_wait(*, run: RenderRun, timeout_s: float) -> RenderRun:
-    """Poll the run's row until it is finished or `timeout_s` has passed."""
+    """Hold until the run is finished or `timeout_s` has passed: woken by the
+    worker as the run's variants are recorded and when it closes, else (no
+    listener) re-reading the run's row every SYNC_POLL_INTERVAL_S."""
     deadline = time.monotonic() + timeout_s
-    while True:
-        run.refresh_from_db(fields=["status", "total_duration_ms"])
-        if run.is_finished or time.monotonic() >= deadline:
-            return run
-        # One indexed primary-key read per 50 ms per waiting request: cheap, and
-        # the answer leaves at most 50 ms after the run ends; the connection goes
-        # back to the pool (if any) between reads.
-        connection_release_if_pooled()
-        time.sleep(min(SYNC_POLL_INTERVAL_S, max(0.0, deadline - time.monotonic())))
+    with wakeup_watch(str(run.id)) as watching:
+        while True:
+            run.refresh_from_db(fields=["status", "total_duration_ms"])
+            if run.is_finished or time.monotonic() >= deadline:
+                return run
+            # The connection goes back to the pool (if any) between reads.
+            connection_release_if_pooled()
+            watching.wait(
+                min(
+                    watching.step(SYNC_POLL_INTERVAL_S),
+                    max(0.0, deadline - time.monotonic()),
+                )
+            )

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 class FakeClock:
-    """A monotonic clock that moves only when the code under test sleeps."""
+    """A monotonic clock that moves only when the code under test waits, with a
+    watch that is never woken (as without a listener): each wait runs out."""
 
     def __init__(self, on_sleep=None) -> None:
         self.now = 1000.0
@@ -23,11 +24,24 @@ class FakeClock:
     def __call__(self) -> float:
         return self.now
 
-    def sleep(self, seconds: float) -> None:
+    def watch(self, key: str) -> FakeClock:
+        return self
+
+    def __enter__(self) -> FakeClock:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def step(self, polling_step_s: float) -> float:
+        return polling_step_s
+
+    def wait(self, seconds: float) -> bool:
         self.sleeps.append(seconds)
         self.now += seconds
         if self.on_sleep is not None:
             self.on_sleep(len(self.sleeps))
+        return False
 
 
 @pytest.fixture
@@ -43,7 +57,7 @@ def test_wakes_on_the_next_variant_not_at_the_end_of_the_wait(open_run):
         on_sleep=lambda n: n == 3 and make_variant(run=open_run, variant_id="V02")
     )
 
-    render_run_await(run=open_run, after=1, wait_s=8, sleep=clock.sleep, clock=clock)
+    render_run_await(run=open_run, after=1, wait_s=8, watch=clock.watch, clock=clock)
 
     # Three 100 ms steps, then the second variant was seen: 0.3 s, not 8 s.
     assert clock.sleeps == pytest.approx([0.1, 0.1, 0.1])
@@ -53,7 +67,7 @@ def test_holds_until_the_wait_ends_when_nothing_new_arrives(open_run):
     make_variant(run=open_run, variant_id="V01")
     clock = FakeClock()
 
-    render_run_await(run=open_run, after=1, wait_s=0.45, sleep=clock.sleep, clock=clock)
+    render_run_await(run=open_run, after=1, wait_s=0.45, watch=clock.watch, clock=clock)
 
     assert sum(clock.sleeps) == pytest.approx(0.45)
     assert len(clock.sleeps) == 5
@@ -66,7 +80,7 @@ def test_failed_variants_do_not_wake_it(open_run):
         )
     )
 
-    render_run_await(run=open_run, after=0, wait_s=0.3, sleep=clock.sleep, clock=clock)
+    render_run_await(run=open_run, after=0, wait_s=0.3, watch=clock.watch, clock=clock)
 
     assert sum(clock.sleeps) == pytest.approx(0.3)
 
@@ -78,7 +92,7 @@ def test_a_finished_run_answers_at_once(open_run, after):
     clock = FakeClock()
 
     render_run_await(
-        run=open_run, after=after, wait_s=8, sleep=clock.sleep, clock=clock
+        run=open_run, after=after, wait_s=8, watch=clock.watch, clock=clock
     )
 
     assert clock.sleeps == []
