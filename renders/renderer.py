@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
@@ -35,12 +35,15 @@ from seeitnow.ai import AIError, AIProvider, ImageInput, UploadedFile, get_provi
 from seeitnow.ai.schema import VARIANT_IDS
 from seeitnow.metrics import VARIANT_LATENCY, VARIANT_OUTCOMES
 from seeitnow.storage import keys
+from seeitnow.wakeup import wakeup_send
 
 logger = logging.getLogger("renders.render")
 
 # Past its own budget a variant gets this long to report before it is written off
 # as a timeout (the provider enforces the budget itself; this is the backstop).
 VARIANT_GRACE_S = 5.0
+# Thumbnails are made beside the calls still running (Pillow frees the GIL).
+THUMBNAIL_THREADS = 2
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class VariantOutcome:
     output_key: str | None = None
     output_hash: str | None = None
     error: str | None = None
+    # The stored image itself, for its thumbnail (made once the row is written).
+    image: bytes | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -183,13 +188,10 @@ def _render_one(
             timeout_s=timeout_s,
         )
         key = keys.variant_key(run_id=run_id, variant_id=variant_id)
-        thumb = keys.thumb_key(run_id=run_id, variant_id=variant_id)
-        storage.save(thumb, thumbnail_jpeg(data), content_type="image/jpeg")
         storage.save(key, data, content_type="image/jpeg")
         if not handoff.deliver(variant_id):
             # Too late: the run has already recorded this variant as a timeout.
             storage.delete(key)
-            storage.delete(thumb)
             return VariantOutcome(
                 variant_id=variant_id,
                 status=VariantStatus.TIMEOUT,
@@ -224,7 +226,22 @@ def _render_one(
         prompt_hash=prompt_hash,
         output_key=key,
         output_hash=sha256_bytes(data),
+        image=data,
     )
+
+
+def _store_thumbnail(*, run_id: object, variant_id: str, image: bytes) -> None:
+    """The variant's 400 px rendition (a pool thread, no DB). Made after the row
+    is written, off the shopper's wait; without it the widget shows the full
+    image, so a failure is logged, never raised."""
+    try:
+        storage.save(
+            keys.thumb_key(run_id=run_id, variant_id=variant_id),
+            thumbnail_jpeg(image),
+            content_type="image/jpeg",
+        )
+    except Exception:
+        logger.exception("thumbnail of %s in run %s failed", variant_id, run_id)
 
 
 def _record(run: RenderRun, outcome: VariantOutcome) -> None:
@@ -245,6 +262,8 @@ def _record(run: RenderRun, outcome: VariantOutcome) -> None:
         logger.warning("database connection lost during run %s; reconnecting", run.id)
         connection.close()
         _create_variant_row(run, outcome)
+    # Waiting polls of this run look again now (not at their next step).
+    wakeup_send(str(run.id))
     VARIANT_OUTCOMES.labels(variant_id=outcome.variant_id, status=outcome.status).inc()
     VARIANT_LATENCY.observe(outcome.latency_ms / 1000)
     stage = (
@@ -277,8 +296,10 @@ def _render_variants(
     provider: AIProvider,
     prompts: dict[str, str],
     inputs: RunInputs,
+    thumbnails: ThreadPoolExecutor,
 ) -> None:
-    """Render `prompts` concurrently and record each outcome as it arrives."""
+    """Render `prompts` concurrently and record each outcome as it arrives; each
+    success's thumbnail is queued on `thumbnails` once its row is written."""
     timeout_s = settings.RENDER_VARIANT_TIMEOUT_S
     handoff = _Handoff()
     pool = ThreadPoolExecutor(
@@ -310,12 +331,12 @@ def _render_variants(
             if not done:
                 break
             for future in done:
-                _record(run, future.result())
+                _deliver(run, future.result(), thumbnails)
         for future in pending:
             vid = futures[future]
             if not handoff.write_off(vid):
                 # Its image was stored just now: the outcome is moments away.
-                _record(run, future.result())
+                _deliver(run, future.result(), thumbnails)
                 continue
             _record(
                 run,
@@ -330,6 +351,19 @@ def _render_variants(
     finally:
         # A stuck call is abandoned, not awaited: the run must end on time.
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _deliver(
+    run: RenderRun, outcome: VariantOutcome, thumbnails: ThreadPoolExecutor
+) -> None:
+    _record(run, outcome)
+    if outcome.image is not None:
+        thumbnails.submit(
+            _store_thumbnail,
+            run_id=run.id,
+            variant_id=outcome.variant_id,
+            image=outcome.image,
+        )
 
 
 def _fail_all(run: RenderRun, prompts: dict[str, str], message: str) -> None:
@@ -362,12 +396,23 @@ def render_run_execute(
         _fail_all(run, {}, str(exc))
         return render_run_finish(run_id=run.id)
     todo = {vid: p for vid, p in prompts.items() if vid not in recorded}
-    if todo:
-        provider = provider or get_provider()
-        try:
-            inputs = _load_inputs(run=run, provider=provider)
-        except InputUnavailable as exc:
-            _fail_all(run, prompts, str(exc))
-        else:
-            _render_variants(run=run, provider=provider, prompts=todo, inputs=inputs)
-    return render_run_finish(run_id=run.id)
+    # The run closes (and its waiters are answered) before the last thumbnails
+    # are done; the task ends only once they are.
+    with ThreadPoolExecutor(
+        max_workers=THUMBNAIL_THREADS, thread_name_prefix=f"thumbs-{str(run.id)[:8]}"
+    ) as thumbnails:
+        if todo:
+            provider = provider or get_provider()
+            try:
+                inputs = _load_inputs(run=run, provider=provider)
+            except InputUnavailable as exc:
+                _fail_all(run, prompts, str(exc))
+            else:
+                _render_variants(
+                    run=run,
+                    provider=provider,
+                    prompts=todo,
+                    inputs=inputs,
+                    thumbnails=thumbnails,
+                )
+        return render_run_finish(run_id=run.id)

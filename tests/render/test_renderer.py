@@ -400,3 +400,43 @@ def test_inputs_are_read_before_the_quota_row_is_locked(scene, monkeypatch):
         sha256_bytes(scene.product_png),
     )
     assert usage(scene.shop) == 1
+
+
+def test_each_thumbnail_is_made_after_its_variant_is_recorded(scene, monkeypatch):
+    events: list[tuple[str, str]] = []
+    record, thumbnail = renderer._record, renderer._store_thumbnail
+
+    def recording(run, outcome):
+        record(run, outcome)
+        events.append(("recorded", outcome.variant_id))
+
+    def thumbnailing(*, run_id, variant_id, image):
+        events.append(("thumbnail", variant_id))
+        thumbnail(run_id=run_id, variant_id=variant_id, image=image)
+
+    monkeypatch.setattr(renderer, "_record", recording)
+    monkeypatch.setattr(renderer, "_store_thumbnail", thumbnailing)
+
+    run = render_run_execute(run_id=start(scene).id)
+
+    assert run.status == "complete"
+    for vid in VARIANT_IDS:
+        assert events.index(("recorded", vid)) < events.index(("thumbnail", vid))
+        # Made by the time the task returns.
+        assert storage.exists(f"see-it-now/{run.id}/thumb-{vid}.jpg")
+
+
+def test_a_thumbnail_that_fails_costs_the_shopper_nothing(scene, monkeypatch, caplog):
+    def broken(data, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(renderer, "thumbnail_jpeg", broken)
+
+    with caplog.at_level(logging.ERROR, logger="renders.render"):
+        run = render_run_execute(run_id=start(scene).id)
+
+    # Every variant still counts (the widget shows the full image instead).
+    assert run.status == "complete"
+    assert {r.status for r in run.variant_results.all()} == {"success"}
+    assert not storage.exists(f"see-it-now/{run.id}/thumb-V01.jpg")
+    assert sum("thumbnail of" in r.getMessage() for r in caplog.records) == 8

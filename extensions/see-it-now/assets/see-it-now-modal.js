@@ -566,6 +566,14 @@
         img.sizes = "(max-width: 640px) 100vw, 640px";
       }
       img.src = variant.image_url;
+      // A thumbnail is made just after its variant is announced: should the
+      // browser ask for it first, it takes the full image instead.
+      img.addEventListener("error", function () {
+        if (!img.srcset) return;
+        img.removeAttribute("srcset");
+        img.removeAttribute("sizes");
+        img.src = variant.image_url;
+      });
       img.addEventListener("load", function () {
         slide.classList.add("is-loaded");
         var skeleton = slide.querySelector(".sin-skeleton");
@@ -581,6 +589,9 @@
       thumb.innerHTML = "";
       var small = document.createElement("img");
       small.src = variant.thumb_url || variant.image_url;
+      small.addEventListener("error", function () {
+        if (small.src !== variant.image_url) small.src = variant.image_url;
+      });
       small.alt = "";
       thumb.appendChild(small);
       updateGalleryControls();
