@@ -4,7 +4,8 @@ Run: .venv/bin/python bench/bench_render.py [--latency 2] [--runs 5]
      [--database-url postgres://postgres@127.0.0.1:5432/seeitnow_bench]
      [--redis-url redis://127.0.0.1:6379/15]
 
-Starts the real processes (`runserver` and `qcluster`, ORM broker) on a scratch
+Starts the real processes (gunicorn with production settings, or `runserver`;
+`qcluster`, ORM broker unless --redis-url) on a scratch
 database (a temporary SQLite file unless --database-url names one), a fake Gemini
 in this process whose every image answer takes L seconds, and sends signed App Proxy
 requests. Reports medians of:
@@ -33,6 +34,19 @@ sys.path.insert(0, str(REPO))
 
 SECRET = "bench-secret"
 ENCRYPTION_KEY = "kV7aHcfZrWJSZbqJrw9H0l9iNUTMuV0h6nq0ZVRb4pk="
+
+
+# What the production settings (DEBUG off) need besides `configure`'s: local
+# storage instead of GCS (its production check silenced), no HTTPS on loopback.
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-" + "k" * 60,
+    "ALLOWED_HOSTS": "127.0.0.1,app.bench.test",
+    "SHOPIFY_APP_URL": "https://app.bench.test",
+    "SILENCED_SYSTEM_CHECKS": "seeitnow.E007",
+    "SECURE_SSL_REDIRECT": "false",
+    "DEV_ADMIN_LOGIN": "false",
+}
 
 
 def configure(database_url: str, media_root: Path) -> dict[str, str]:
@@ -65,6 +79,12 @@ def main() -> None:
     parser.add_argument(
         "--redis-url", default="", help="cache and q2 broker on Redis, not the DB"
     )
+    parser.add_argument(
+        "--server",
+        choices=["gunicorn", "runserver"],
+        default="gunicorn",
+        help="the production server (DEBUG off) or Django's development server",
+    )
     args = parser.parse_args()
     latency = args.latency
 
@@ -93,7 +113,12 @@ def main() -> None:
 
     from tests.factories import make_shop
     from tests.fakes.shopify_proxy import sign_proxy_query
-    from tests.render.processes import app_server, start_cluster, stop
+    from tests.render.processes import (
+        app_server,
+        gunicorn_server,
+        start_cluster,
+        stop,
+    )
     from tests.render.scene import confirmed_room, live_asset
 
     shop = make_shop(
@@ -121,7 +146,13 @@ def main() -> None:
     sync_sent: list[float] = []
     first_s: list[float] = []
     async_total_s: list[float] = []
-    with app_server(env, tmp / "server.log") as base:
+    if args.server == "gunicorn":
+        # The worker signs and reads its tasks with the same SECRET_KEY.
+        env.update(PRODUCTION)
+        server = gunicorn_server(env, tmp / "server.log")
+    else:
+        server = app_server(env, tmp / "server.log")
+    with server as base:
         cluster = start_cluster(env, tmp / "cluster.log")
         try:
             time.sleep(2)
@@ -166,7 +197,15 @@ def main() -> None:
         finally:
             stop(cluster)
     fake.stop()
-    report(latency, sync_s, first_s, async_total_s, database_url, args.redis_url)
+    report(
+        latency,
+        sync_s,
+        first_s,
+        async_total_s,
+        database_url,
+        args.redis_url,
+        args.server,
+    )
     breakdown(latency, sync_s, sync_runs, sync_sent)
 
 
@@ -205,7 +244,9 @@ def breakdown(
         )
 
 
-def report(latency, sync_s, first_s, async_total_s, database_url, redis) -> None:
+def report(
+    latency, sync_s, first_s, async_total_s, database_url, redis, server
+) -> None:
     def row(name: str, values: list[float], target: str) -> str:
         med = statistics.median(values)
         return (
@@ -215,6 +256,7 @@ def report(latency, sync_s, first_s, async_total_s, database_url, redis) -> None
 
     engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
     engine += ", Redis broker and cache" if redis else ", ORM broker, DB cache"
+    engine += f", {server}"
     print(
         f"L = {latency:g} s, {len(sync_s)} runs each, {engine}, "
         f"Python {platform.python_version()}, load {os.getloadavg()[0]:.2f}"

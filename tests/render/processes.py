@@ -1,4 +1,5 @@
-"""Real app processes for the PostgreSQL tests: `runserver` and `qcluster`."""
+"""Real app processes for the PostgreSQL tests and benchmarks: `runserver`,
+gunicorn and `qcluster`."""
 
 from __future__ import annotations
 
@@ -85,18 +86,44 @@ def app_server(env: dict[str, str], log: Path):
     process = _start(["runserver", "--noreload", f"127.0.0.1:{port}"], env, log)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text()
-            try:
-                httpx.get(f"{base}/healthz", timeout=2)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.2)
+        _wait_answering(process, base, log)
         yield base
     finally:
         stop(process)
+
+
+@contextmanager
+def gunicorn_server(env: dict[str, str], log: Path):
+    """The production web server (gunicorn.conf.py, DEBUG off) on a free port;
+    yields its base URL once it answers. `env` needs the production settings'
+    own variables (SECRET_KEY, ALLOWED_HOSTS, ...)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "seeitnow.wsgi", "-c", "gunicorn.conf.py"],
+        cwd=REPO,
+        env={**env, "PORT": str(port)},
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_answering(process, base, log)
+        yield base
+    finally:
+        stop(process)
+
+
+def _wait_answering(process: subprocess.Popen, base: str, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        assert process.poll() is None, log.read_text()
+        try:
+            httpx.get(f"{base}/livez", timeout=2)
+            return
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
 
 
 def start_cluster(env: dict[str, str], log: Path) -> subprocess.Popen:
