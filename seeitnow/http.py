@@ -16,6 +16,10 @@ from django.http import HttpRequest, JsonResponse
 logger = logging.getLogger(__name__)
 
 
+# How long a client told the service is unavailable (503) waits before retrying.
+RETRY_AFTER_S = 5
+
+
 class AppError(Exception):
     """An expected failure with the code, message and HTTP status the client gets."""
 
@@ -41,7 +45,12 @@ def json_error(
 
 
 def error_response(error: AppError) -> JsonResponse:
-    return json_error(error.code, error.message, error.status, **error.extra)
+    response = json_error(error.code, error.message, error.status, **error.extra)
+    if error.status == 503:
+        # Unavailable for a moment: the client is told when to come back.
+        response["Retry-After"] = str(RETRY_AFTER_S)
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 # No field the app reads needs more: ids are at most 20 digits.

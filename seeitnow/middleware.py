@@ -8,9 +8,9 @@ from collections.abc import Callable
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-logger = logging.getLogger(__name__)
+from seeitnow.http import RETRY_AFTER_S
 
-RETRY_AFTER_S = 5
+logger = logging.getLogger(__name__)
 
 
 class DatabaseUnavailableMiddleware:

@@ -104,28 +104,37 @@ def render_runs_sweep(*, now: datetime | None = None, stale_after_s: float) -> i
     stale = RenderRun.objects.filter(
         total_duration_ms__isnull=True, created_at__lt=cutoff
     ).values_list("id", flat=True)
-    closed = 0
-    for run_id in list(stale):
-        run = RenderRun.objects.get(pk=run_id)
-        try:
-            prompts = assemble_prompts(prompt_pack=run.prompt_pack_json)
-        except PromptPackInvalid:
-            prompts = {}
-        recorded = set(run.variant_results.values_list("variant_id", flat=True))
-        VariantResult.objects.bulk_create(
-            [
-                VariantResult(
-                    render_run=run,
-                    variant_id=vid,
-                    final_prompt_hash=sha256_text(prompts.get(vid, "")),
-                    status=VariantStatus.FAILED,
-                    latency_ms=0,
-                    error_message=ABANDONED_MESSAGE,
-                )
-                for vid in VARIANT_IDS
-                if vid not in recorded
-            ],
-            ignore_conflicts=True,
-        )
-        closed += _close(run_id=run_id, now=now)[1]
-    return closed
+    return sum(
+        render_run_abandon(run_id=run_id, message=ABANDONED_MESSAGE, now=now)
+        for run_id in list(stale)
+    )
+
+
+def render_run_abandon(
+    *, run_id: object, message: str, now: datetime | None = None
+) -> bool:
+    """Record the variants the run lacks as failed with `message` and close it
+    (releasing its reservation when nothing succeeded). True if this call closed
+    it; a run closed already is left as it is."""
+    run = RenderRun.objects.get(pk=run_id)
+    try:
+        prompts = assemble_prompts(prompt_pack=run.prompt_pack_json)
+    except PromptPackInvalid:
+        prompts = {}
+    recorded = set(run.variant_results.values_list("variant_id", flat=True))
+    VariantResult.objects.bulk_create(
+        [
+            VariantResult(
+                render_run=run,
+                variant_id=vid,
+                final_prompt_hash=sha256_text(prompts.get(vid, "")),
+                status=VariantStatus.FAILED,
+                latency_ms=0,
+                error_message=message,
+            )
+            for vid in VARIANT_IDS
+            if vid not in recorded
+        ],
+        ignore_conflicts=True,
+    )
+    return _close(run_id=run_id, now=now or timezone.now())[1]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django_q.tasks import async_task
 
@@ -34,6 +34,7 @@ from renders.assembler import (
 from renders.inputs import RenderInput
 from renders.models import TEST_RENDER_PREFIX, RenderRun, RoomSession
 from renders.selectors import room_session_live
+from renders.services.closing import render_run_abandon
 from seeitnow import storage
 from seeitnow.ai import get_provider
 from seeitnow.db import connection_release_if_pooled
@@ -48,6 +49,7 @@ logger = logging.getLogger("renders.render")
 
 RENDER_TASK = "renders.tasks.render_run"
 SYNC_POLL_INTERVAL_S = 0.05
+UNQUEUED_MESSAGE = "the render could not be queued"
 
 
 def _read_image(key: str, missing: AppError) -> tuple[bytes, dict[str, Any]]:
@@ -166,6 +168,26 @@ def _render_rate_refusal(*, shop: Shop, request: RenderInput, client: str) -> st
     return ""
 
 
+def _queue(run_id: str, request_id: str) -> None:
+    """Queue the run's task once its transaction has committed. When the queue
+    refuses it, the run is closed as failed at once, its reservation given back,
+    and the client told to try again: no charged run waits for the sweeper."""
+    try:
+        async_task(RENDER_TASK, run_id, request_id)
+    except Exception as exc:
+        logger.exception("render run %s could not be queued", run_id)
+        try:
+            render_run_abandon(run_id=run_id, message=UNQUEUED_MESSAGE)
+        except DatabaseError:
+            # The database is what refused: the sweeper closes the run later.
+            logger.exception("render run %s left for the sweeper", run_id)
+        raise AppError(
+            "service_unavailable",
+            "The service is busy; please try again in a moment.",
+            503,
+        ) from exc
+
+
 def render_start(
     *, shop: Shop, request: RenderInput, request_id: str, client: str = ""
 ) -> RenderRun:
@@ -216,7 +238,7 @@ def render_start(
         )
         RoomSession.objects.filter(pk=checked.room.pk).update(last_used_at=now)
         run_id = str(run.id)
-        transaction.on_commit(lambda: async_task(RENDER_TASK, run_id, request_id))
+        transaction.on_commit(lambda: _queue(run_id, request_id))
         if left == 0:
             # The last render of the day or month: the theme hides the button.
             shop_availability_queue(shop=shop)
@@ -275,7 +297,7 @@ def render_start_test(
             created_at=now,
         )
         run_id = str(run.id)
-        transaction.on_commit(lambda: async_task(RENDER_TASK, run_id, request_id))
+        transaction.on_commit(lambda: _queue(run_id, request_id))
     return run
 
 

@@ -6,10 +6,12 @@ import io
 from urllib.parse import urlsplit
 
 import pytest
+import redis
 from PIL import Image
 
 from renders.models import RenderJob, RenderRun, RoomSession
 from renders.selectors import variant_selection_counts
+from renders.services import runs
 from seeitnow import storage
 from shops.models import UsageDaily
 from tests.factories import make_room, make_run, make_variant
@@ -330,3 +332,42 @@ def test_a_render_before_the_rooms_upload_sends_the_room_inline(client, shop, ge
     assert len(gemini.upload_starts()) == 1
     for call in gemini.generate_calls(IMAGE_MODEL):
         assert call.part_summary()[1] == ("inline", "image/jpeg", room_bytes)
+
+
+@pytest.mark.parametrize("is_async", [True, False])
+def test_a_queue_that_refuses_the_run_charges_nothing(
+    client, shop, monkeypatch, is_async
+):
+    """The run committed, then the broker refused its task: the shopper is told
+    to retry (503 + Retry-After) and the run is closed at once, not charged."""
+
+    def broker_down(*args, **kwargs):
+        raise redis.exceptions.ConnectionError(
+            "Error 111 connecting to 127.0.0.1:6379. Connection refused."
+        )
+
+    monkeypatch.setattr(runs, "async_task", broker_down)
+    asset, _ = live_asset(shop=shop)
+    room, _ = confirmed_room(shop=shop)
+
+    response = proxy(
+        client,
+        shop,
+        "see-it-now/render",
+        {
+            "room_session_id": str(room.id),
+            "product_id": asset.product_id,
+            "async": is_async,
+        },
+    )
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json()["error"] == "service_unavailable"
+    run = RenderRun.objects.get(shop=shop)
+    assert (run.status, run.total_duration_ms is not None) == ("failed", True)
+    assert {(v.status, v.error_message) for v in run.variant_results.all()} == {
+        ("failed", runs.UNQUEUED_MESSAGE)
+    }
+    assert run.variant_results.count() == 8
+    assert usage(shop) == 0
