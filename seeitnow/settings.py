@@ -118,8 +118,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 elif DB_POOL_MAX_SIZE := env.int("DB_POOL_MAX_SIZE", default=0):
     # A fixed budget of connections per process, shared by its threads (web
-    # threads, a render's variant threads): web processes x DB_POOL_MAX_SIZE +
-    # q2 workers x DB_POOL_MAX_SIZE must fit PostgreSQL's max_connections. A
+    # threads, a render's variant threads): web processes x (DB_POOL_MAX_SIZE + 1
+    # LISTEN connection, seeitnow.wakeup) + q2 workers must fit PostgreSQL's
+    # max_connections. A
     # request that waits longer than DB_POOL_TIMEOUT_S gets a JSON 503.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
