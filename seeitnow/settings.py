@@ -171,7 +171,8 @@ Q_CLUSTER = {
     "catch_up": False,
     "save_limit": 1000,
     # How often the ORM broker looks for new tasks: a render's first variant waits
-    # on it (bench/bench_render.py); Redis needs no polling.
+    # on it (bench/bench_render.py). On PostgreSQL the broker is woken as a task
+    # is queued (seeitnow.queue) and this is only its fallback; Redis needs none.
     "poll": env.float("Q_POLL_S", default=0.05),
     "label": "Task queue",
 }
@@ -179,6 +180,9 @@ if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # Picks a task up as it is queued (NOTIFY), not at the next poll.
+        Q_CLUSTER["broker_class"] = "seeitnow.queue.WakingORM"
 
 # --- Storage ------------------------------------------------------------------------
 

@@ -78,10 +78,12 @@ class Watch:
         """True while notifications for the key can arrive."""
         return self._listener is not None and self._listener.live.is_set()
 
-    def step(self, polling_step_s: float) -> float:
+    def step(
+        self, polling_step_s: float, listening_step_s: float = LISTENING_STEP_S
+    ) -> float:
         """How long to wait before the next look: the safety step while the
         listener is up, else the caller's own polling step."""
-        return LISTENING_STEP_S if self.listening else polling_step_s
+        return listening_step_s if self.listening else polling_step_s
 
     def wait(self, timeout: float) -> bool:
         """Block up to `timeout` seconds; True when woken by a notification."""
