@@ -637,3 +637,46 @@ def test_the_button_is_hidden_while_the_shops_quota_is_spent(storefront, demo_sh
         expect(page.locator("[data-see-it-now-open]")).to_be_visible()
         expect(page.locator("[data-see-it-now-paused]")).to_have_count(0)
         page.screenshot(path=str(shots / "quota-left.png"))
+
+
+def test_a_thumbnail_not_there_yet_shows_the_full_image(storefront):
+    """Variants are announced before their thumbnails are made: a thumbnail the
+    browser asks for too early (404 here, for every one) gives way to the full
+    image, in the gallery (phone width picks the 400 px rendition) and the strip."""
+    from playwright.sync_api import expect
+
+    with chromium() as browser:
+        page = browser.new_page(viewport=DEVICES["mobile"])
+        thumbs: set[str] = set()
+        refused: list[str] = []
+
+        def noting_thumbnails(route) -> None:
+            # The render and poll answers pass through; their thumb_urls are noted.
+            response = route.fetch()
+            if response.headers.get("content-type") == "application/json":
+                for variant in response.json().get("variants", []):
+                    thumbs.add(variant["thumb_url"])
+            route.fulfill(response=response)
+
+        def not_yet(route) -> None:
+            refused.append(route.request.url)
+            route.fulfill(status=404, body="not found")
+
+        page.route("**/see-it-now/render**", noting_thumbnails)
+        page.route(lambda url: url in thumbs, not_yet)
+        page.goto(f"{storefront}/preview/products/harlow-velvet-armchair")
+        page.get_by_role("button", name="See it in your home").click()
+        dialog = page.get_by_role("dialog", name="See it in your home")
+        dialog.get_by_role("button", name="Use the sample room: Living room").click()
+        expect(dialog.locator(".sin-slide.is-loaded")).to_have_count(8, timeout=60_000)
+
+        assert refused, "the phone never asked for a thumbnail"
+        gallery = dialog.locator(".sin-slide img").evaluate_all(
+            "imgs => imgs.map(img => [img.naturalWidth, img.currentSrc])"
+        )
+        assert len(gallery) == 8
+        assert all(width > 0 and "thumb-" not in src for width, src in gallery)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.sin-thumb img')]"
+            ".every(img => img.complete && img.naturalWidth > 0)"
+        )
