@@ -318,7 +318,24 @@ def shop_update_settings(
     return shop
 
 
+# Every storefront request marks its shop seen; "seen" only needs to be about
+# right, so each process writes it at most once a minute per shop (a write on
+# the database cache is five queries).
+STOREFRONT_SEEN_WRITE_EVERY_S = 60
+_storefront_seen_written: dict[object, float] = {}
+
+
 def shop_mark_storefront_seen(*, shop: Shop, now: datetime | None = None) -> None:
     """Remember a verified storefront request: the app block is live on the theme."""
-    seen = (now or timezone.now()).isoformat()
-    cache.set(storefront_seen_key(shop=shop), seen, timeout=STOREFRONT_SEEN_TTL_S)
+    moment = now or timezone.now()
+    written = _storefront_seen_written.get(shop.pk)
+    if written is not None and 0 <= moment.timestamp() - written < (
+        STOREFRONT_SEEN_WRITE_EVERY_S
+    ):
+        return
+    cache.set(
+        storefront_seen_key(shop=shop),
+        moment.isoformat(),
+        timeout=STOREFRONT_SEEN_TTL_S,
+    )
+    _storefront_seen_written[shop.pk] = moment.timestamp()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
 
 from assets.services.preparation import asset_refresh_from_product_update
+from shops.selectors import shop_storefront_seen_at
 from shops.services import shop_mark_storefront_seen
 from tests.factories import make_ready_asset, make_usage
 
@@ -225,3 +226,13 @@ def test_settings_page_shows_plan_usage_and_the_theme_editor_link(
         in page
     )
     assert "Not seen on the storefront yet" in page
+
+
+def test_storefront_seen_is_written_at_most_once_a_minute(installed):
+    start = datetime(2026, 11, 18, 11, 0, tzinfo=UTC)
+    shop_mark_storefront_seen(shop=installed, now=start)
+    # Every shopper's request marks the shop seen: within the minute, no write.
+    shop_mark_storefront_seen(shop=installed, now=start + timedelta(seconds=30))
+    assert shop_storefront_seen_at(shop=installed) == start
+    shop_mark_storefront_seen(shop=installed, now=start + timedelta(seconds=61))
+    assert shop_storefront_seen_at(shop=installed) == start + timedelta(seconds=61)
