@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/bench_storefront_load.py --database-url postgres://…/db
      [--shoppers 50] [--seed 1] [--ramp-s 3] [--think-s 1] [--wait 8]
-     [--web-workers 2] [--web-threads 8] [--db-pool 0] [--q-workers 2]
+     [--web-workers 2] [--web-threads 32] [--db-pool 10] [--q-workers 2]
      [--worker-nice 10] [--worker-cpus 1] [--report FILE]
 
 What runs: gunicorn (gunicorn.conf.py, gthread) with production settings (DEBUG
@@ -266,9 +266,9 @@ def main() -> int:
     )
     parser.add_argument("--wait", type=int, default=8, help="the long poll's wait")
     parser.add_argument("--web-workers", type=int, default=2)
-    parser.add_argument("--web-threads", type=int, default=8)
+    parser.add_argument("--web-threads", type=int, default=32)
     parser.add_argument("--q-workers", type=int, default=2)
-    parser.add_argument("--db-pool", type=int, default=0)
+    parser.add_argument("--db-pool", type=int, default=10)
     parser.add_argument(
         "--worker-nice",
         type=int,
