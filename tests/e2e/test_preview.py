@@ -5,6 +5,7 @@ every screen, on a phone and a desktop, land in /tmp/widget-shots."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import threading
@@ -21,6 +22,8 @@ from assets.models import AssetStatus
 from assets.pipeline.run import run_preparation
 from assets.services.preparation import asset_begin_preparation
 from assets.services.status import asset_go_live
+from renders.models import RoomSession
+from seeitnow import storage
 from shops.models import Shop, UsageDaily
 
 CHROMIUM = "/usr/bin/chromium"
@@ -680,3 +683,46 @@ def test_a_thumbnail_not_there_yet_shows_the_full_image(storefront):
             "() => [...document.querySelectorAll('.sin-thumb img')]"
             ".every(img => img.complete && img.naturalWidth > 0)"
         )
+
+
+def test_a_big_phone_photo_is_sent_at_the_servers_size_without_its_gps(
+    storefront, tmp_path
+):
+    """A 12 MP photo with GPS in its EXIF: the widget draws it down to 2048 px
+    before the upload (a fraction of the bytes, none of the metadata) and the
+    room is confirmed and rendered as usual."""
+    from PIL import Image
+    from playwright.sync_api import expect
+
+    photo = tmp_path / "IMG_0001.jpg"
+    picture = Image.new("RGB", (4032, 3024), (200, 190, 175))
+    exif = Image.Exif()
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (48.0, 51.0, 24.0)  # a latitude
+    picture.save(photo, "JPEG", quality=92, exif=exif)
+
+    with chromium() as browser:
+        page = browser.new_page(viewport=DEVICES["mobile"])
+        uploads: list[str] = []
+        page.on(
+            "request",
+            lambda request: (
+                request.method == "PUT"
+                and uploads.append(request.headers.get("content-type", ""))
+            ),
+        )
+        page.goto(f"{storefront}/preview/products/harlow-velvet-armchair")
+        page.get_by_role("button", name="See it in your home").click()
+        dialog = page.get_by_role("dialog", name="See it in your home")
+        dialog.locator("input[type=file]:not([capture])").set_input_files(str(photo))
+        expect(dialog.locator(".sin-slide.is-loaded").first).to_be_visible(
+            timeout=60_000
+        )
+
+    assert uploads == ["image/jpeg"]
+    # What the server received and keeps as the room's original (Chromium does
+    # not show a Blob body to Playwright): the browser's 2048 px drawing.
+    room = RoomSession.objects.get()
+    with Image.open(io.BytesIO(storage.read(room.original_room_image_key))) as uploaded:
+        assert uploaded.size == (2048, 1536)
+        assert not uploaded.getexif().get_ifd(0x8825)

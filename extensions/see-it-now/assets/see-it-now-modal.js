@@ -12,11 +12,14 @@
 
   var EXPECTED_VARIANTS = 8;
   // The poll is a long poll: the server holds it until a new variant exists (or
-  // POLL_WAIT_S passes), so the next one can start at once.
+  // POLL_WAIT_S passes), so after an answer with news the next one starts at
+  // once (the variants of one run often land together); after one without, it
+  // waits POLL_INTERVAL_MS (a server that answers at once can't make it spin).
   var POLL_INTERVAL_MS = 100;
   var POLL_WAIT_S = 8;
   var POLL_LIMIT_MS = 180000;
   var MAX_BYTES = 10 * 1024 * 1024;
+  var UPLOAD_LONG_SIDE = 2048;
   var FINISHED = ["complete", "partial", "failed"];
   // One room, many products: a confirmed room is remembered on this device for as
   // long as the server keeps its session (24 h from creation, SPEC §5).
@@ -373,18 +376,50 @@
       };
     }
 
+    // A phone's 12 MP photo, sent as it is, is a 3-5 MB upload and the server's
+    // biggest cost per room. Where the browser can draw it (not HEIC outside
+    // Safari), it goes at most 2048 px on its long side — the server's own cap —
+    // upright, as a JPEG without EXIF (no GPS leaves the phone). Anything else,
+    // or a photo already that small, goes as it is.
+    function shrunkForUpload(blob, contentType) {
+      var original = { blob: blob, type: contentType };
+      if (!/^image\/(jpeg|png|webp|heic|heif)$/.test(contentType)) return Promise.resolve(original);
+      return new Promise(function (resolve) {
+        var url = URL.createObjectURL(blob);
+        var img = new Image();
+        img.onload = function () {
+          URL.revokeObjectURL(url);
+          var scale = UPLOAD_LONG_SIDE / Math.max(img.naturalWidth, img.naturalHeight);
+          if (scale >= 1) return resolve(original);
+          var canvas = document.createElement("canvas");
+          canvas.width = Math.max(1, Math.round(img.naturalWidth * scale));
+          canvas.height = Math.max(1, Math.round(img.naturalHeight * scale));
+          var context = canvas.getContext("2d");
+          context.fillStyle = "#fff";  // a transparent PNG room flattens onto white
+          context.fillRect(0, 0, canvas.width, canvas.height);
+          context.drawImage(img, 0, 0, canvas.width, canvas.height);
+          canvas.toBlob(function (small) {
+            resolve(small ? { blob: small, type: "image/jpeg" } : original);
+          }, "image/jpeg", 0.9);
+        };
+        img.onerror = function () { URL.revokeObjectURL(url); resolve(original); };
+        img.src = url;
+      });
+    }
+
     function startWithBlob(blob, contentType, previewUrl) {
       var token = state.token;
       clearError();
-      if (blob.size > MAX_BYTES) {
-        showError(new ApiError("file_too_large", "", { mb: 10 }));
-        return;
-      }
       showStep("working");
       setWorking(t("working.uploading"), previewUrl);
       var thumb = thumbnailOf(blob);
       var createdAt;
-      api("POST", "room/upload", { content_type: contentType })
+      shrunkForUpload(blob, contentType)
+        .then(function (photo) {
+          if (photo.blob.size > MAX_BYTES) throw new ApiError("file_too_large", "", { mb: 10 });
+          blob = photo.blob;
+          return api("POST", "room/upload", { content_type: photo.type });
+        })
         .then(function (upload) {
           createdAt = Date.now();
           if (upload.max_file_size_bytes && blob.size > upload.max_file_size_bytes) {
@@ -484,12 +519,16 @@
         });
     }
 
-    function schedulePoll() { state.pollTimer = setTimeout(poll, POLL_INTERVAL_MS); }
+    function schedulePoll(delay) {
+      state.pollTimer = setTimeout(poll, delay === undefined ? POLL_INTERVAL_MS : delay);
+    }
 
     function handleRun(run) {
+      var before = state.variants.length;
       (run.variants || []).forEach(addVariant);
       updateProgress(run.status);
-      if (FINISHED.indexOf(run.status) === -1) schedulePoll();
+      var news = state.variants.length > before;
+      if (FINISHED.indexOf(run.status) === -1) schedulePoll(news ? 0 : POLL_INTERVAL_MS);
       else if (!state.variants.length) finishRender(new ApiError("all_variants_failed"));
       else finishRender(null);
     }
