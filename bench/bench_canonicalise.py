@@ -20,8 +20,14 @@ import numpy as np
 from PIL import Image, ImageOps, features
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# canonicalise() reads its settings (pixel budget, concurrency slots).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seeitnow.settings")
 
-from renders import imaging
+import django
+
+django.setup()
+
+from renders import imaging  # noqa: E402
 
 WIDTH, HEIGHT = 4000, 3000
 MAX_PIXELS = 50_000_000

@@ -11,7 +11,8 @@ Prometheus multiprocess directory set, as the image does) and the Procfile's
 `manage.py worker` (the q2 cluster, ORM broker, `DB_POOL_MAX_SIZE=0`) on a scratch
 PostgreSQL database, local AI provider, every process on loopback. Each shopper,
 from a thread of its own, does what the widget does: room/upload → PUT the photo
-→ room/confirm → async render → long polls (`?after=N&wait=8`, 100 ms apart)
+→ room/confirm → async render → long polls (`?after=N&wait=8`; the next at once after
+an answer with new variants, 100 ms later otherwise, as the widget does)
 until the run ends → select.
 
 Arrival. Shoppers do not all press the button in the same millisecond: each
@@ -84,7 +85,7 @@ ENCRYPTION_KEY = "kV7aHcfZrWJSZbqJrw9H0l9iNUTMuV0h6nq0ZVRb4pk="
 METRICS_TOKEN = "bench-metrics"
 PORT = 8791
 BOUND_S = 600
-POLL_INTERVAL_S = 0.1  # the widget's POLL_INTERVAL_MS
+POLL_INTERVAL_S = 0.1  # the widget's POLL_INTERVAL_MS, after an answer without news
 FINISHED = ("complete", "partial", "failed")
 
 # Route → the Django view name its server-side histogram is labelled with, and
@@ -436,11 +437,13 @@ def main() -> int:
                     session.polls.append((seen, time.time(), ids, state["status"]))
                     if ids and session.first_variant is None:
                         session.first_variant = session.last
-                    seen = len(ids)
+                    news, seen = len(ids) > seen, len(ids)
                     if state["status"] in FINISHED:
                         session.run_over = session.last
                         break
-                    time.sleep(POLL_INTERVAL_S)
+                    # As the widget: at once after news, else a short pause.
+                    if not news:
+                        time.sleep(POLL_INTERVAL_S)
                 time.sleep(plan.look)
                 timed(
                     "select",
