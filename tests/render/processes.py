@@ -84,12 +84,8 @@ def app_server(env: dict[str, str], log: Path):
     """`runserver` on a free port; yields its base URL once it answers."""
     port = free_port()
     process = _start(["runserver", "--noreload", f"127.0.0.1:{port}"], env, log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_answering(process, base, log)
+    with _answering(process, port, log) as base:
         yield base
-    finally:
-        stop(process)
 
 
 @contextmanager
@@ -106,6 +102,13 @@ def gunicorn_server(env: dict[str, str], log: Path):
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    with _answering(process, port, log) as base:
+        yield base
+
+
+@contextmanager
+def _answering(process: subprocess.Popen, port: int, log: Path):
+    """The server's base URL once it answers; the server stopped afterwards."""
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_answering(process, base, log)
