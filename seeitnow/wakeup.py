@@ -34,6 +34,7 @@ LISTENING_STEP_S = 1.0
 # reconnecting after an error.
 LISTEN_TICK_S = 1.0
 RECONNECT_S = 1.0
+MAX_RECONNECT_S = 30.0
 
 
 def wakeup_send(key: str) -> None:
@@ -137,6 +138,7 @@ class _Listener:
     def _run(self) -> None:
         import psycopg
 
+        pause = RECONNECT_S
         while not self._stop.is_set():
             try:
                 with psycopg.connect(**self._conn_params, autocommit=True) as conn:
@@ -145,16 +147,22 @@ class _Listener:
                     # Anything sent while no one listened is lost: look again now.
                     self._wake(None)
                     self.live.set()
+                    pause = RECONNECT_S
                     while not self._stop.is_set():
                         for note in conn.notifies(timeout=LISTEN_TICK_S):
                             self._wake(note.payload)
-            except psycopg.Error as exc:
+            except Exception as exc:
+                # Never die: waiters fall back to their polling step meanwhile.
                 if not self._stop.is_set():
-                    logger.warning("wake-up listener lost its connection: %s", exc)
+                    logger.warning(
+                        "wake-up listener down (%s), retrying in %.0fs", exc, pause
+                    )
             finally:
                 self.live.clear()
                 self.backend_pid = None
-            self._stop.wait(RECONNECT_S)
+            self._stop.wait(pause)
+            # A database that stays away is asked less and less often.
+            pause = min(pause * 2, MAX_RECONNECT_S)
 
 
 _listener: _Listener | None = None
