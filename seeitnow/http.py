@@ -8,10 +8,12 @@ import json
 import logging
 import math
 import uuid
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 logger = logging.getLogger(__name__)
 
@@ -121,3 +123,24 @@ def client_fingerprint(request: HttpRequest) -> str:
     address = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
     digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256)
     return digest.hexdigest()[:32]
+
+
+def json_methods(*methods: str) -> Callable[[Callable], Callable]:
+    """Django's `require_http_methods` for JSON routes: any other method gets a
+    JSON 405 `method_not_allowed` with `Allow`, before anything else runs."""
+    allowed = [method.upper() for method in methods]
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in allowed:
+                response = json_error(
+                    "method_not_allowed", f"Use {' or '.join(allowed)}.", 405
+                )
+                response["Allow"] = ", ".join(allowed)
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
 
 from assets.models import ProductAsset
 from assets.selectors import (
@@ -17,7 +16,7 @@ from assets.services import edits, preparation, status
 from merchant import inputs
 from merchant.responses import json_api, product_detail_json, product_json
 from renders.services import rooms, runs
-from seeitnow.http import AppError, json_ok, parse_json_body
+from seeitnow.http import AppError, json_methods, json_ok, parse_json_body
 from seeitnow.logging import get_request_id
 from shops.auth import shop_admin_required
 from shops.ids import product_id_numeric
@@ -41,7 +40,7 @@ def _answer(request: HttpRequest, asset: ProductAsset, **extra) -> JsonResponse:
     return json_ok({"product": product_json(row), **extra})
 
 
-@require_GET
+@json_methods("GET")
 @shop_admin_required
 @json_api
 def product_list(request: HttpRequest) -> JsonResponse:
@@ -59,7 +58,7 @@ def product_list(request: HttpRequest) -> JsonResponse:
     )
 
 
-@require_POST
+@json_methods("POST")
 @shop_admin_required
 @json_api
 def product_prepare_many(request: HttpRequest) -> JsonResponse:
@@ -72,7 +71,7 @@ def product_prepare_many(request: HttpRequest) -> JsonResponse:
     return json_ok(result)
 
 
-@require_GET
+@json_methods("GET")
 @shop_admin_required
 @json_api
 def product_detail(request: HttpRequest, product_id: str) -> JsonResponse:
@@ -81,7 +80,7 @@ def product_detail(request: HttpRequest, product_id: str) -> JsonResponse:
     return json_ok({"product": product_detail_json(row)})
 
 
-@require_POST
+@json_methods("POST")
 @shop_admin_required
 @json_api
 def product_prepare(request: HttpRequest, product_id: str) -> JsonResponse:
@@ -91,7 +90,7 @@ def product_prepare(request: HttpRequest, product_id: str) -> JsonResponse:
     return _answer(request, asset)
 
 
-@require_POST
+@json_methods("POST")
 @shop_admin_required
 @json_api
 def product_enable(request: HttpRequest, product_id: str) -> JsonResponse:
@@ -100,7 +99,7 @@ def product_enable(request: HttpRequest, product_id: str) -> JsonResponse:
     return _answer(request, asset)
 
 
-@require_POST
+@json_methods("POST")
 @shop_admin_required
 @json_api
 def product_disable(request: HttpRequest, product_id: str) -> JsonResponse:
@@ -112,7 +111,7 @@ def product_disable(request: HttpRequest, product_id: str) -> JsonResponse:
     return _answer(request, result.asset)
 
 
-@require_POST
+@json_methods("POST")
 @shop_admin_required
 @json_api
 def product_overrides(request: HttpRequest, product_id: str) -> JsonResponse:
@@ -135,7 +134,7 @@ def product_overrides(request: HttpRequest, product_id: str) -> JsonResponse:
     return json_ok({"product": product_detail_json(row)})
 
 
-@require_POST
+@json_methods("POST")
 @shop_admin_required
 @json_api
 def product_cutout(request: HttpRequest, product_id: str) -> JsonResponse:
@@ -147,7 +146,7 @@ def product_cutout(request: HttpRequest, product_id: str) -> JsonResponse:
     return _answer(request, asset)
 
 
-@require_POST
+@json_methods("POST")
 @shop_admin_required
 @json_api
 def product_test_render(request: HttpRequest, product_id: str) -> JsonResponse:

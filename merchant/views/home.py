@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from assets.models import AssetStatus
 from assets.selectors import asset_status_counts, assets_outdated
@@ -16,7 +16,13 @@ from renders.selectors import (
     variant_cart_counts,
     variant_selection_counts,
 )
-from seeitnow.http import AppError, error_response, json_ok, parse_json_body
+from seeitnow.http import (
+    AppError,
+    error_response,
+    json_methods,
+    json_ok,
+    parse_json_body,
+)
 from shops import services, shopify
 from shops.auth import shop_admin_required
 from shops.selectors import shop_quota_status, usage_daily_series
@@ -95,7 +101,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@json_methods("POST")
 @shop_admin_required
 def billing_plan(request: HttpRequest) -> JsonResponse:
     """POST /api/billing/plan `{"plan"}` → `{"plan", "confirmation_url"}`.

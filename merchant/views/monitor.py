@@ -34,7 +34,7 @@ from renders.analytics import (
     render_runs_filtered,
 )
 from renders.selectors import render_run_state
-from seeitnow.http import AppError, error_response, json_ok, parse_uuid
+from seeitnow.http import AppError, error_response, json_methods, json_ok, parse_uuid
 from shops.auth import shop_admin_required
 
 RUNS_PER_PAGE = 25
@@ -118,7 +118,7 @@ def run_page(request: HttpRequest, run_id: str) -> HttpResponse:
     return page(request, "merchant/run.html", context, nav="monitor")
 
 
-@require_GET
+@json_methods("GET")
 @shop_admin_required
 def run_api(request: HttpRequest, run_id: str) -> JsonResponse:
     """GET /api/monitor/run/{id} → the run as the Monitor shows it."""

@@ -7,11 +7,17 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET
 
 from assets.services.preparation import assets_reprepare_prepared
 from merchant.responses import page
-from seeitnow.http import AppError, error_response, json_ok, parse_json_body
+from seeitnow.http import (
+    AppError,
+    error_response,
+    json_methods,
+    json_ok,
+    parse_json_body,
+)
 from shops import services
 from shops.auth import shop_admin_required
 from shops.models import Shop
@@ -94,7 +100,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@json_methods("GET", "POST")
 @shop_admin_required
 def settings_api(request: HttpRequest) -> JsonResponse:
     """GET|POST /api/settings. POST `{prompt_addition?, auto_reprepare?}`; answers
@@ -112,7 +118,7 @@ def settings_api(request: HttpRequest) -> JsonResponse:
     return json_ok({**_settings_body(shop), "reprepare_suggested": changed})
 
 
-@require_POST
+@json_methods("POST")
 @shop_admin_required
 def settings_reprepare(request: HttpRequest) -> JsonResponse:
     """POST /api/settings/reprepare: re-prepare every prepared product so its
