@@ -12,7 +12,6 @@ from typing import Any
 from django import forms
 from django.core.paginator import Paginator
 from django.http import (
-    Http404,
     HttpRequest,
     HttpResponse,
     JsonResponse,
@@ -108,8 +107,20 @@ def run_page(request: HttpRequest, run_id: str) -> HttpResponse:
     """One run's eight variants, their prompts, and the snapshots it used."""
     try:
         run = render_run_detail(shop=request.shop, run_id=_run_id(run_id))
-    except AppError as exc:
-        raise Http404(exc.message) from exc
+    except AppError:
+        # Unknown, malformed or another shop's: a page that does not exist.
+        return page(
+            request,
+            "merchant/missing.html",
+            {
+                "heading": "Run not found",
+                "message": "This store has no render run with that id.",
+                "back_url": "/app/monitor",
+                "back_label": "Monitor",
+            },
+            nav="monitor",
+            status=404,
+        )
     context = dict(
         run=run,
         facts_json=json.dumps(run["resolved_facts"], indent=2, ensure_ascii=False),

@@ -34,8 +34,13 @@ def _missing(request: HttpRequest, exc: AppError) -> HttpResponse:
         heading, status, message = "Product unavailable", exc.status, exc.message
     return page(
         request,
-        "merchant/product_missing.html",
-        {"heading": heading, "message": message},
+        "merchant/missing.html",
+        {
+            "heading": heading,
+            "message": message,
+            "back_url": "/app/products",
+            "back_label": "Products",
+        },
         nav="products",
         status=status,
     )

@@ -233,6 +233,9 @@ def test_another_shops_or_unknown_run_is_404(client, data, bearer, which):
     }
     page = client.get(f"/app/monitor/runs/{run_id}", **bearer)
     assert page.status_code == 404
+    html = page.content.decode()
+    assert '<s-page heading="Run not found"' in html
+    assert "Back to monitor" in html
 
 
 def test_csv_export_has_one_row_per_variant_of_the_filtered_runs(client, data, bearer):
