@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,14 @@ def test_settings_monitor_and_run_pages_look_finished(merchant):
             expect(page.locator("article.variant img")).to_have_count(7)
             page.wait_for_timeout(300)
             page.screenshot(path=str(SHOTS / "run.png"), full_page=True)
+
+            # A run this shop does not have: the app's own page, a way back.
+            page.goto(f"{base}/app/monitor/runs/{uuid.uuid4()}")
+            expect(page.locator("h1")).to_have_text("Run not found")
+            page.get_by_text("Back to monitor").click()
+            expect(page.get_by_text("Page 1 of 1 · 2 runs")).to_be_visible()
+            page.goto(f"{base}/app/monitor/runs/{uuid.uuid4()}")
+            page.screenshot(path=str(SHOTS / "run-missing.png"), full_page=True)
             assert errors == []
         finally:
             browser.close()
