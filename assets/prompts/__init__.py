@@ -46,6 +46,7 @@ PROMPT_CODE: dict[str, tuple[str, ...]] = {
         "build_local_prompt_pack",
     ),
     "seeitnow.ai.local.extractor": ("extract_local_facts", "_dimensions"),
+    "seeitnow.ai.local.looks": ("describe_looks", "colour_name", "_pixels"),
     "seeitnow.ai.gemini": (
         "GeminiProvider.extract_facts",
         "GeminiProvider.build_prompt_pack",

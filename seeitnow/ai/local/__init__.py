@@ -32,8 +32,8 @@ class LocalProvider(AIProvider):
     def extract_facts(
         self, *, product: ProductText, images: list[ImageInput], instructions: str
     ) -> ProductPlacementFacts:
-        """Facts from the product text; the images are not read locally."""
-        return extract_local_facts(product)
+        """Facts from the product text; the first image only for its looks."""
+        return extract_local_facts(product, images)
 
     def build_prompt_pack(
         self, *, resolved_facts: dict, instructions: str, context: str

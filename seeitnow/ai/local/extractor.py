@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from seeitnow.ai.base import ProductText
+from seeitnow.ai.base import ImageInput, ProductText
 from seeitnow.ai.local.dimensions import ParsedDimensions, parse_dimensions
 from seeitnow.ai.local.lexicon import (
     KINDS,
@@ -14,6 +14,7 @@ from seeitnow.ai.local.lexicon import (
     WOODS,
     Kind,
 )
+from seeitnow.ai.local.looks import describe_looks
 from seeitnow.ai.rules import relative_scale_for, scale_guardrail_for
 from seeitnow.ai.schema import ProductPlacementFacts
 
@@ -147,8 +148,11 @@ def _sheen(text: str, material: str) -> str:
     return MATERIAL_DEFAULTS[material][0]
 
 
-def extract_local_facts(product: ProductText) -> ProductPlacementFacts:
-    """Facts from the product's text alone; what is not found goes in `unknowns`."""
+def extract_local_facts(
+    product: ProductText, images: list[ImageInput] | None = None
+) -> ProductPlacementFacts:
+    """Facts from the product's text, and from its first photo what it looks like
+    (`identity.visual_description`); what is not found goes in `unknowns`."""
     sources = _sources(product)
     everything = " ".join(sources)
     kind, kind_word = _find_kind(sources)
@@ -208,6 +212,13 @@ def extract_local_facts(product: ProductText) -> ProductPlacementFacts:
             "product_kind": kind.name if kind else "unknown",
             "category_path": list(kind.category) if kind else [],
             "style_cues": [c for c in STYLE_CUES if _contains(everything, c)],
+            "visual_description": describe_looks(
+                images[0].data,
+                kind=kind_word or (kind.name if kind else "unknown"),
+                material=material,
+            )
+            if images
+            else "",
         },
         "dimensions_cm": dims,
         "weight_class": _weight(kind, material, largest),
