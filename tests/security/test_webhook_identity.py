@@ -46,6 +46,18 @@ def _post(client, settings, topic, shop_domain, body, *, webhook_id=""):
     )
 
 
+def _uninstall(client, settings, shop, *, webhook_id=""):
+    """The shop's own, correctly signed app/uninstalled delivery."""
+    return _post(
+        client,
+        settings,
+        "app/uninstalled",
+        shop.shop_domain,
+        _shop_body(shop),
+        webhook_id=webhook_id,
+    )
+
+
 def _installed(fake_shopify, domain):
     shop = make_shop(
         shop_domain=domain,
@@ -129,9 +141,7 @@ def test_uninstall_is_ignored_while_shopify_still_accepts_the_token(
 ):
     # A genuine app/uninstalled body from an earlier install, re-sent with a new
     # (unsigned) webhook id: Shopify still accepts the token, so nothing happens.
-    response = _post(
-        client, settings, "app/uninstalled", victim.shop_domain, _shop_body(victim)
-    )
+    response = _uninstall(client, settings, victim)
     assert (response.status_code, response.json()) == (
         200,
         {"ok": True, "ignored": "shop_still_installed"},
@@ -148,39 +158,18 @@ def test_handler_that_failed_runs_again_on_redelivery(
         access_token=fake_shopify.stored_token(victim.shop_domain)
     )
     fake_shopify.scripted.append((500, {}, {"errors": "Internal error"}))
-    first = _post(
-        client,
-        settings,
-        "app/uninstalled",
-        victim.shop_domain,
-        _shop_body(victim),
-        webhook_id="w-retry",
-    )
+    first = _uninstall(client, settings, victim, webhook_id="w-retry")
     assert (first.status_code, first.json()) == (
         500,
         {"error": "internal_error", "message": "Something went wrong."},
     )
     _untouched(victim)
     fake_shopify.revoke_tokens(victim.shop_domain)
-    again = _post(
-        client,
-        settings,
-        "app/uninstalled",
-        victim.shop_domain,
-        _shop_body(victim),
-        webhook_id="w-retry",
-    )
+    again = _uninstall(client, settings, victim, webhook_id="w-retry")
     assert (again.status_code, again.json()) == (200, {"ok": True})
     victim.refresh_from_db()
     assert victim.uninstalled_at is not None
-    third = _post(
-        client,
-        settings,
-        "app/uninstalled",
-        victim.shop_domain,
-        _shop_body(victim),
-        webhook_id="w-retry",
-    )
+    third = _uninstall(client, settings, victim, webhook_id="w-retry")
     assert third.json() == {"ok": True, "duplicate": True}
 
 
@@ -277,14 +266,7 @@ def test_delivery_being_handled_elsewhere_is_409_so_shopify_retries(
     # Another worker claimed this delivery and has not finished it.
     cache.add("shopify-webhook:w-busy", "running", timeout=60)
     fake_shopify.revoke_tokens(victim.shop_domain)
-    response = _post(
-        client,
-        settings,
-        "app/uninstalled",
-        victim.shop_domain,
-        _shop_body(victim),
-        webhook_id="w-busy",
-    )
+    response = _uninstall(client, settings, victim, webhook_id="w-busy")
     assert (response.status_code, response.json()) == (
         409,
         {"error": "in_progress", "message": "This delivery is being handled."},
