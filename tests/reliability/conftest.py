@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
 from django.db.models import Sum
 
 from renders.models import RenderRun, VariantResult
 from shops.models import UsageDaily
+
+# The fake Gemini with the provider's settings pinned, as the render tests use it.
+from tests.render.conftest import fake_gemini, gemini
+
+__all__ = ["fake_gemini", "gemini"]
 
 
 def usage(shop) -> int:
@@ -40,14 +44,3 @@ def duplicated(ledger: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 ALL_EIGHT = [f"V0{n}" for n in range(1, 9)]
-
-
-@pytest.fixture
-def gemini(fake_gemini, settings):
-    """The fake Gemini with the provider's settings pinned (as tests/render does)."""
-    settings.GEMINI_API_VERSION = "v1beta"
-    settings.GEMINI_IMAGE_MODEL = "gemini-2.5-flash-image"
-    settings.GEMINI_UPSCALE_MODEL = "gemini-3-pro-image-preview"
-    settings.GEMINI_TIMEOUT_S = 10.0
-    settings.GEMINI_RETRY_ATTEMPTS = 1
-    return fake_gemini
