@@ -27,14 +27,19 @@ def product(shop):
     return default, blue
 
 
-def render(client, shop, variant_id):
+def post_render(client, shop, variant_id):
+    """A sync render of PRODUCT with `variant_id`, in a new confirmed room."""
     room, _ = confirmed_room(shop=shop)
     body = {
         "room_session_id": str(room.id),
         "product_id": PRODUCT,
         "variant_id": variant_id,
     }
-    response = proxy(client, shop, "see-it-now/render", body)
+    return proxy(client, shop, "see-it-now/render", body)
+
+
+def render(client, shop, variant_id):
+    response = post_render(client, shop, variant_id)
     assert response.status_code == 200, response.content
     run = RenderRun.objects.get()
     result = response.json()
@@ -81,13 +86,7 @@ def test_variant_asset_not_live_falls_back_to_the_default(client, shop, product)
 def test_malformed_variant_id_is_refused_and_changes_nothing(
     client, shop, product, variant_id
 ):
-    room, _ = confirmed_room(shop=shop)
-    body = {
-        "room_session_id": str(room.id),
-        "product_id": PRODUCT,
-        "variant_id": variant_id,
-    }
-    response = proxy(client, shop, "see-it-now/render", body)
+    response = post_render(client, shop, variant_id)
     assert (response.status_code, response.json()) == (
         400,
         {
