@@ -330,23 +330,35 @@
       else img.removeAttribute("src");
     }
 
-    // A small JPEG of the photo for the "last room" card, or "" if the browser
-    // cannot draw it (HEIC outside Safari, for one).
-    function thumbnailOf(blob) {
+    // The photo drawn on a canvas at most `longSide` px on its long side (white
+    // under any transparency; browsers draw it upright, without its EXIF), or
+    // null when the browser cannot decode it (HEIC outside Safari, for one).
+    function drawnAt(blob, longSide) {
       return new Promise(function (resolve) {
         var url = URL.createObjectURL(blob);
         var img = new Image();
         img.onload = function () {
-          var scale = Math.min(1, 240 / Math.max(img.naturalWidth, img.naturalHeight));
+          URL.revokeObjectURL(url);
+          var scale = Math.min(1, longSide / Math.max(img.naturalWidth, img.naturalHeight));
           var canvas = document.createElement("canvas");
           canvas.width = Math.max(1, Math.round(img.naturalWidth * scale));
           canvas.height = Math.max(1, Math.round(img.naturalHeight * scale));
-          canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
-          URL.revokeObjectURL(url);
-          try { resolve(canvas.toDataURL("image/jpeg", 0.7)); } catch (error) { resolve(""); }
+          var context = canvas.getContext("2d");
+          context.fillStyle = "#fff";
+          context.fillRect(0, 0, canvas.width, canvas.height);
+          context.drawImage(img, 0, 0, canvas.width, canvas.height);
+          resolve({ canvas: canvas, scaled: scale < 1 });
         };
-        img.onerror = function () { URL.revokeObjectURL(url); resolve(""); };
+        img.onerror = function () { URL.revokeObjectURL(url); resolve(null); };
         img.src = url;
+      });
+    }
+
+    // A small JPEG of the photo for the "last room" card, or "" if none can be drawn.
+    function thumbnailOf(blob) {
+      return drawnAt(blob, 240).then(function (drawn) {
+        if (!drawn) return "";
+        try { return drawn.canvas.toDataURL("image/jpeg", 0.7); } catch (error) { return ""; }
       });
     }
 
@@ -384,26 +396,13 @@
     function shrunkForUpload(blob, contentType) {
       var original = { blob: blob, type: contentType };
       if (!/^image\/(jpeg|png|webp|heic|heif)$/.test(contentType)) return Promise.resolve(original);
-      return new Promise(function (resolve) {
-        var url = URL.createObjectURL(blob);
-        var img = new Image();
-        img.onload = function () {
-          URL.revokeObjectURL(url);
-          var scale = UPLOAD_LONG_SIDE / Math.max(img.naturalWidth, img.naturalHeight);
-          if (scale >= 1) return resolve(original);
-          var canvas = document.createElement("canvas");
-          canvas.width = Math.max(1, Math.round(img.naturalWidth * scale));
-          canvas.height = Math.max(1, Math.round(img.naturalHeight * scale));
-          var context = canvas.getContext("2d");
-          context.fillStyle = "#fff";  // a transparent PNG room flattens onto white
-          context.fillRect(0, 0, canvas.width, canvas.height);
-          context.drawImage(img, 0, 0, canvas.width, canvas.height);
-          canvas.toBlob(function (small) {
+      return drawnAt(blob, UPLOAD_LONG_SIDE).then(function (drawn) {
+        if (!drawn || !drawn.scaled) return original;
+        return new Promise(function (resolve) {
+          drawn.canvas.toBlob(function (small) {
             resolve(small ? { blob: small, type: "image/jpeg" } : original);
           }, "image/jpeg", 0.9);
-        };
-        img.onerror = function () { URL.revokeObjectURL(url); resolve(original); };
-        img.src = url;
+        });
       });
     }
 
