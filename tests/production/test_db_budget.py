@@ -12,18 +12,11 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.factories import make_shop, make_usage
-from tests.fakes.shopify_proxy import sign_proxy_query
-from tests.render.client import SECRET
+from tests.render.client import proxy_url
 from tests.render.processes import app_env, app_server
 from tests.render.scene import confirmed_room, live_asset
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _signed(base: str, shop, route: str) -> str:
-    return (
-        f"{base}/proxy/{route}?{sign_proxy_query({'shop': shop.shop_domain}, SECRET)}"
-    )
 
 
 def test_a_request_that_finds_the_pool_empty_gets_a_json_503(media_root, tmp_path):
@@ -41,7 +34,7 @@ def test_a_request_that_finds_the_pool_empty_gets_a_json_503(media_root, tmp_pat
         lock.execute("SELECT id FROM usage_daily WHERE id = %s FOR UPDATE", [usage.pk])
         holder = threading.Thread(
             target=httpx.post,
-            args=(_signed(base, shop, "see-it-now/render"),),
+            args=(proxy_url(base, shop, "see-it-now/render"),),
             kwargs={"json": {**render_body, "async": True}, "timeout": 30},
         )
         holder.start()
@@ -49,7 +42,7 @@ def test_a_request_that_finds_the_pool_empty_gets_a_json_503(media_root, tmp_pat
             answers = []
             for _ in range(40):  # until the render holds the one connection
                 response = httpx.post(
-                    _signed(base, shop, "room/upload"), json={}, timeout=10
+                    proxy_url(base, shop, "room/upload"), json={}, timeout=10
                 )
                 answers.append(response)
                 if response.status_code == 503:
@@ -58,7 +51,7 @@ def test_a_request_that_finds_the_pool_empty_gets_a_json_503(media_root, tmp_pat
             lock.rollback()  # the reservation goes on, the render answers
             lock.close()
             holder.join(timeout=30)
-        after = httpx.post(_signed(base, shop, "room/upload"), json={}, timeout=10)
+        after = httpx.post(proxy_url(base, shop, "room/upload"), json={}, timeout=10)
 
     refused = answers[-1]
     assert refused.status_code == 503, [r.status_code for r in answers]
@@ -92,7 +85,7 @@ def test_a_long_poll_does_not_hold_a_pooled_connection(media_root, tmp_path):
     env = app_env(media_root=media_root, DB_POOL_MAX_SIZE="1", DB_POOL_TIMEOUT_S="1")
     with app_server(env, tmp_path / "server.log") as base:
         started = httpx.post(
-            _signed(base, shop, "see-it-now/render"),
+            proxy_url(base, shop, "see-it-now/render"),
             json={
                 "room_session_id": str(room.id),
                 "product_id": asset.product_id,
@@ -102,18 +95,19 @@ def test_a_long_poll_does_not_hold_a_pooled_connection(media_root, tmp_path):
         )
         assert started.status_code == 202, started.text
         run_id = started.json()["run_id"]
-        query = sign_proxy_query(
-            {"shop": shop.shop_domain, "after": "0", "wait": "4"}, SECRET
-        )
         poll = threading.Thread(
             target=httpx.get,
-            args=(f"{base}/proxy/see-it-now/render/{run_id}?{query}",),
+            args=(
+                proxy_url(
+                    base, shop, f"see-it-now/render/{run_id}", after="0", wait="4"
+                ),
+            ),
             kwargs={"timeout": 30},
         )
         poll.start()
         try:
             others = [
-                httpx.post(_signed(base, shop, "room/upload"), json={}, timeout=10)
+                httpx.post(proxy_url(base, shop, "room/upload"), json={}, timeout=10)
                 for _ in range(6)
             ]
         finally:

@@ -20,9 +20,8 @@ from django.db import connection
 from renders.models import RenderRun, RoomSession, VariantResult
 from tests.factories import make_shop
 from tests.fakes.gemini import FakeGemini, Reply, error_reply, image_reply, text_reply
-from tests.fakes.shopify_proxy import sign_proxy_query
 from tests.reliability.conftest import ALL_EIGHT, usage
-from tests.render.client import SECRET, proxy
+from tests.render.client import proxy, proxy_url
 from tests.render.processes import app_env, app_server, start_cluster, stop, wait_for
 from tests.render.scene import confirmed_room, live_asset, room_jpeg
 
@@ -67,11 +66,6 @@ def stored_files(root: Path, prefix: str) -> list[str]:
     if not folder.is_dir():
         return []
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
-
-
-def signed(base: str, shop, route: str) -> str:
-    query = sign_proxy_query({"shop": shop.shop_domain}, SECRET)
-    return f"{base}/proxy/{route}?{query}"
 
 
 def render(client, shop, asset, room):
@@ -190,7 +184,7 @@ def test_database_connections_lost_mid_render(media_root, tmp_path):
             cluster = start_cluster(env, tmp_path / "cluster.log")
             try:
                 started = httpx.post(
-                    signed(base, shop, "see-it-now/render"),
+                    proxy_url(base, shop, "see-it-now/render"),
                     json={**body, "async": True},
                     timeout=30,
                 )
@@ -213,7 +207,7 @@ def test_database_connections_lost_mid_render(media_root, tmp_path):
                     what="the run to close",
                 )
                 poll = httpx.get(
-                    signed(base, shop, f"see-it-now/render/{run_id}"), timeout=30
+                    proxy_url(base, shop, f"see-it-now/render/{run_id}"), timeout=30
                 )
             finally:
                 stop(cluster)

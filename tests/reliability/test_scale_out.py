@@ -18,10 +18,9 @@ from django_q.models import OrmQ, Schedule
 from renders.models import RenderRun
 from tests.factories import make_shop
 from tests.fakes.gemini import FakeGemini, image_reply
-from tests.fakes.shopify_proxy import sign_proxy_query
 from tests.reliability.conftest import ALL_EIGHT, duplicated, usage, variant_ledger
 from tests.reliability.servers import gunicorn_server
-from tests.render.client import SECRET
+from tests.render.client import proxy_url
 from tests.render.processes import app_env, start_cluster, stop, wait_for
 from tests.render.scene import confirmed_room, live_asset
 
@@ -29,12 +28,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 # Long enough for both clusters to be mid-render when one is killed.
 SLOW_S = 12
-
-
-def signed(base: str, shop, route: str) -> str:
-    return (
-        f"{base}/proxy/{route}?{sign_proxy_query({'shop': shop.shop_domain}, SECRET)}"
-    )
 
 
 @pytest.fixture
@@ -75,7 +68,7 @@ def test_killed_cluster_run_is_finished_by_the_other_cluster(
             run_ids = []
             for web, room in zip((web_a, web_b), rooms, strict=True):
                 answer = httpx.post(
-                    signed(web, shop, "see-it-now/render"),
+                    proxy_url(web, shop, "see-it-now/render"),
                     json={
                         "room_session_id": str(room.id),
                         "product_id": asset.product_id,
@@ -116,7 +109,7 @@ def test_killed_cluster_run_is_finished_by_the_other_cluster(
             # Each web process reports both runs, whichever one created them.
             polls = {
                 (web, run_id): httpx.get(
-                    signed(web, shop, f"see-it-now/render/{run_id}"), timeout=30
+                    proxy_url(web, shop, f"see-it-now/render/{run_id}"), timeout=30
                 )
                 for web in (web_a, web_b)
                 for run_id in run_ids

@@ -9,12 +9,18 @@ from tests.fakes.shopify_proxy import sign_proxy_query
 SECRET = "test-api-secret"
 
 
+def proxy_url(base: str, shop, route: str, **query: str) -> str:
+    """`{base}/proxy/{route}` signed the way Shopify's App Proxy signs it for
+    `shop` (+ `query`, signed too); `base` is "" for the test client."""
+    params = {"shop": shop.shop_domain, **query}
+    return f"{base}/proxy/{route}?{sign_proxy_query(params, SECRET)}"
+
+
 def proxy(
     client, shop, route: str, body=None, method: str = "post", raw=None, query=None
 ):
     """A signed proxy request to `/proxy/{route}` for `shop` (+ `query`, signed)."""
-    params = {"shop": shop.shop_domain, **(query or {})}
-    url = f"/proxy/{route}?{sign_proxy_query(params, SECRET)}"
+    url = proxy_url("", shop, route, **(query or {}))
     if method == "get":
         return client.get(url)
     if raw is not None:

@@ -25,8 +25,7 @@ from shops.models import UsageDaily
 from shops.quota import rate_limit_allow
 from tests.factories import make_run, make_shop, make_variant
 from tests.fakes.gemini import FakeGemini, image_reply
-from tests.fakes.shopify_proxy import sign_proxy_query
-from tests.render.client import SECRET
+from tests.render.client import proxy_url
 from tests.render.processes import app_env, app_server, start_cluster, stop, wait_for
 from tests.render.scene import confirmed_room, live_asset
 
@@ -43,8 +42,7 @@ def usage(shop) -> int:
 
 
 def post_render(base: str, shop, body: dict) -> httpx.Response:
-    query = sign_proxy_query({"shop": shop.shop_domain}, SECRET)
-    return httpx.post(f"{base}/proxy/see-it-now/render?{query}", json=body, timeout=90)
+    return httpx.post(proxy_url(base, shop, "see-it-now/render"), json=body, timeout=90)
 
 
 def test_thirty_parallel_renders_for_ten_left(live_server):
