@@ -93,6 +93,7 @@ def render_run_await(
     run: RenderRun,
     after: int,
     wait_s: float,
+    step_s: float = POLL_STEP_S,
     watch: Callable[[str], Watch] = wakeup_watch,
     clock: Callable[[], float] = time.monotonic,
 ) -> RenderRun:
@@ -101,7 +102,7 @@ def render_run_await(
 
     The worker sends a wake-up for the run as each variant is recorded and when
     the run closes, so the answer leaves as soon as there is more; without the
-    listener (SQLite, or while it reconnects) it looks every POLL_STEP_S.
+    listener (SQLite, or while it reconnects) it looks every `step_s`.
     """
     deadline = clock() + max(0.0, wait_s)
     with watch(str(run.id)) as watching:
@@ -112,7 +113,7 @@ def render_run_await(
                 return run
             # A long poll must not hold one of the process's few connections.
             connection_release_if_pooled()
-            watching.wait(min(watching.step(POLL_STEP_S), max(0.0, deadline - clock())))
+            watching.wait(min(watching.step(step_s), max(0.0, deadline - clock())))
 
 
 def variant_selection_counts(

@@ -12,7 +12,6 @@ that transaction commits.
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -33,14 +32,13 @@ from renders.assembler import (
 )
 from renders.inputs import RenderInput
 from renders.models import TEST_RENDER_PREFIX, RenderRun, RoomSession
-from renders.selectors import room_session_live
+from renders.selectors import render_run_await, room_session_live
 from renders.services.closing import render_run_abandon
 from seeitnow import storage
 from seeitnow.ai import get_provider
-from seeitnow.db import connection_release_if_pooled
+from seeitnow.ai.schema import VARIANT_IDS
 from seeitnow.http import AppError
 from seeitnow.metrics import REFUSALS
-from seeitnow.wakeup import wakeup_watch
 from shops.models import Shop
 from shops.quota import quota_reserve, rate_limit_allow, usage_count_preparation
 from shops.services import shop_availability_queue
@@ -302,20 +300,11 @@ def render_start_test(
 
 
 def render_run_wait(*, run: RenderRun, timeout_s: float) -> RenderRun:
-    """Hold until the run is finished or `timeout_s` has passed: woken by the
-    worker as the run's variants are recorded and when it closes, else (no
-    listener) re-reading the run's row every SYNC_POLL_INTERVAL_S."""
-    deadline = time.monotonic() + timeout_s
-    with wakeup_watch(str(run.id)) as watching:
-        while True:
-            run.refresh_from_db(fields=["status", "total_duration_ms"])
-            if run.is_finished or time.monotonic() >= deadline:
-                return run
-            # The connection goes back to the pool (if any) between reads.
-            connection_release_if_pooled()
-            watching.wait(
-                min(
-                    watching.step(SYNC_POLL_INTERVAL_S),
-                    max(0.0, deadline - time.monotonic()),
-                )
-            )
+    """Hold until the run is finished or `timeout_s` has passed (a sync render):
+    the long poll's wait, with an `after` no run can exceed."""
+    return render_run_await(
+        run=run,
+        after=len(VARIANT_IDS),
+        wait_s=timeout_s,
+        step_s=SYNC_POLL_INTERVAL_S,
+    )
